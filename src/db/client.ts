@@ -1,0 +1,123 @@
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import { sql } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
+import postgres from 'postgres';
+import * as schema from './schema.js';
+
+export type Schema = typeof schema;
+/** A database or a transaction: repositories take either, so services decide where the transaction starts. */
+export type Executor = PgDatabase<PgQueryResultHKT, Schema>;
+
+export interface Database {
+  db: Executor;
+  kind: 'postgres' | 'pglite';
+  /** true when concurrent transactions really run concurrently (a pool), false on single-connection PGlite. */
+  concurrent: boolean;
+  ping(timeoutMs?: number): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  url: string | null;
+  /** PGlite data directory; 'memory://' for an in-memory database. */
+  dataDir: string;
+  statementTimeoutMs: number;
+  lockTimeoutMs: number;
+  poolSize?: number;
+}
+
+export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../drizzle', import.meta.url));
+
+// Any fixed key: it serialises migrations of several gateway instances starting together.
+const MIGRATION_LOCK_KEY = 7_234_001;
+
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  return options.url === null ? openPglite(options) : openPostgres(options.url, options);
+}
+
+async function openPglite(options: DatabaseOptions): Promise<Database> {
+  if (!options.dataDir.startsWith('memory://')) mkdirSync(options.dataDir, { recursive: true });
+  const client = await PGlite.create(options.dataDir);
+  const db = drizzlePglite({ client, schema }) as unknown as Executor;
+  return {
+    db,
+    kind: 'pglite',
+    concurrent: false,
+    ping: async () => {
+      try {
+        await client.query('select 1');
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    close: async () => {
+      if (!client.closed) await client.close();
+    },
+  };
+}
+
+function openPostgres(url: string, options: DatabaseOptions): Database {
+  const client = postgres(url, {
+    max: options.poolSize ?? 10,
+    connect_timeout: 5,
+    idle_timeout: 30,
+    max_lifetime: 60 * 30,
+    onnotice: () => {},
+    // A slow statement or a stuck lock must not hold a request (or other writers) forever.
+    connection: {
+      statement_timeout: options.statementTimeoutMs,
+      lock_timeout: options.lockTimeoutMs,
+      idle_in_transaction_session_timeout: options.statementTimeoutMs * 2,
+      application_name: 'iam-gateway',
+    },
+  });
+  const db = drizzlePostgres({ client, schema }) as unknown as Executor;
+  return {
+    db,
+    kind: 'postgres',
+    concurrent: true,
+    ping: async (timeoutMs = 2000) => {
+      let timer: NodeJS.Timeout | undefined;
+      try {
+        const timeout = new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error('ping timed out')), timeoutMs);
+        });
+        await Promise.race([client`select 1`, timeout]);
+        return true;
+      } catch {
+        return false;
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+    close: async () => {
+      await client.end({ timeout: 5 });
+    },
+  };
+}
+
+/** Applies drizzle/ migrations; identical SQL on PGlite and PostgreSQL. */
+export async function migrateDatabase(database: Database, url: string | null): Promise<void> {
+  if (database.kind === 'pglite') {
+    await migratePglite(database.db as never, { migrationsFolder: MIGRATIONS_FOLDER });
+    return;
+  }
+  // A dedicated single connection holds the advisory lock for the whole migration.
+  const client = postgres(url!, { max: 1, onnotice: () => {}, connect_timeout: 5 });
+  try {
+    await client`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
+    await migratePostgres(drizzlePostgres({ client }), { migrationsFolder: MIGRATIONS_FOLDER });
+    await client`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`;
+  } finally {
+    await client.end({ timeout: 5 });
+  }
+}
+
+export { sql };

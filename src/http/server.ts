@@ -1,0 +1,192 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { HeaderMap, type ApolloServer } from '@apollo/server';
+import type { Logger } from 'pino';
+import type { TokenVerifier } from '../auth/jwt.js';
+import { bearerTokenFrom } from '../auth/jwt.js';
+import type { GatewayContext } from '../context.js';
+import { isDatabaseUnavailable, isGatewayError, type ErrorReason } from '../errors/index.js';
+import { createLoaders } from '../loaders.js';
+import type { Services } from '../services.js';
+import { GRAPHIQL_ASSET_BASE, GRAPHIQL_CONTENT_SECURITY_POLICY, readGraphiqlAsset, renderGraphiqlPage, wantsGraphiql } from './graphiql.js';
+import { isIntrospectionOnly, MAX_BODY_BYTES, type GraphqlBody } from './graphql-request.js';
+import { correlationIdFrom, requestScope, traceIdFrom, type RequestScope } from './request-scope.js';
+import { sendErrorEnvelope, sendJson } from './respond.js';
+
+export interface HttpDeps {
+  apollo: ApolloServer<GatewayContext>;
+  services: Services;
+  verifyToken: TokenVerifier;
+  logger: Logger;
+  isReady: () => Promise<boolean>;
+  graphiql: boolean;
+  schemaSdl: string | null;
+}
+
+class BodyTooLarge extends Error {}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > MAX_BODY_BYTES) throw new BodyTooLarge();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw new BodyTooLarge();
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function headerMapOf(req: IncomingMessage): HeaderMap {
+  const headers = new HeaderMap();
+  for (const [key, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+  }
+  return headers;
+}
+
+/** Authenticates the request: an actor, null for anonymous introspection, or a written 401/503. */
+async function authenticate(deps: HttpDeps, req: IncomingMessage, res: ServerResponse, body: GraphqlBody | null, scope: RequestScope) {
+  const fail = (reason: ErrorReason, message: string) => {
+    sendErrorEnvelope(res, reason, message, scope);
+    return undefined;
+  };
+  let token: string | null;
+  try {
+    token = bearerTokenFrom(req.headers.authorization);
+  } catch {
+    return fail('invalid_token', 'The Authorization header must be "Bearer <token>"');
+  }
+  if (token === null) {
+    if (body !== null && isIntrospectionOnly(body)) return null;
+    return fail('missing_token', 'A bearer token is required');
+  }
+  let identity;
+  try {
+    identity = await deps.verifyToken(token);
+  } catch (error) {
+    const reason = isGatewayError(error) ? (error.extensions.reason as ErrorReason) : 'invalid_token';
+    deps.logger.info({ reason }, 'authentication failed');
+    return fail(reason, isGatewayError(error) ? error.message : 'The bearer token is not valid');
+  }
+  try {
+    const userId = await deps.services.provisioner.provision(identity);
+    scope.actorUserId = userId;
+    return { userId, subject: identity.subject };
+  } catch (error) {
+    deps.logger.error({ err: error }, 'user provisioning failed');
+    return isDatabaseUnavailable(error)
+      ? fail('dependency_unavailable', 'The service is temporarily unavailable; retry later')
+      : fail('internal_error', 'Internal server error');
+  }
+}
+
+async function handleGraphql(deps: HttpDeps, req: IncomingMessage, res: ServerResponse, url: URL, scope: RequestScope): Promise<void> {
+  let rawBody = '';
+  let body: GraphqlBody | null = null;
+  if (req.method === 'POST') {
+    try {
+      rawBody = await readBody(req);
+    } catch (error) {
+      if (error instanceof BodyTooLarge) return sendErrorEnvelope(res, 'query_too_complex', `The request body exceeds ${MAX_BODY_BYTES} bytes`, scope, 413);
+      throw error;
+    }
+    try {
+      body = rawBody === '' ? {} : (JSON.parse(rawBody) as GraphqlBody);
+    } catch {
+      body = null;
+    }
+  } else {
+    body = { query: url.searchParams.get('query') ?? undefined, operationName: url.searchParams.get('operationName') ?? undefined };
+  }
+  const actor = await authenticate(deps, req, res, body, scope);
+  if (actor === undefined) return;
+  if (req.method === 'POST' && (body === null || typeof body !== 'object' || Array.isArray(body))) {
+    return sendErrorEnvelope(res, 'graphql_parse_failed', 'The request body must be a JSON object', scope);
+  }
+  const context: GatewayContext = {
+    correlationId: scope.correlationId,
+    traceId: scope.traceId,
+    log: deps.logger,
+    actor,
+    services: deps.services,
+    loaders: createLoaders(deps.services.database.db, actor?.userId ?? null),
+    authz: null,
+    scope: null,
+  };
+  const response = await deps.apollo.executeHTTPGraphQLRequest({
+    httpGraphQLRequest: { method: req.method ?? 'GET', headers: headerMapOf(req), search: url.search, body },
+    context: async () => context,
+  });
+  const headers: Record<string, string> = {};
+  for (const [key, value] of response.headers) headers[key] = value;
+  res.writeHead(response.status ?? 200, headers);
+  if (response.body.kind === 'complete') {
+    res.end(response.body.string);
+    return;
+  }
+  for await (const chunk of response.body.asyncIterator) res.write(chunk);
+  res.end();
+}
+
+async function route(deps: HttpDeps, req: IncomingMessage, res: ServerResponse, scope: RequestScope): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://gateway.invalid');
+  const path = url.pathname;
+  if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
+  if (path === '/readyz') {
+    const ready = await deps.isReady();
+    return sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'unavailable' });
+  }
+  if (path === '/graphql' && deps.graphiql && wantsGraphiql(req.method ?? 'GET', req.headers.accept)) {
+    const html = renderGraphiqlPage({ endpoint: '/graphql', assetBase: GRAPHIQL_ASSET_BASE });
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': GRAPHIQL_CONTENT_SECURITY_POLICY });
+    res.end(html);
+    return;
+  }
+  if (path.startsWith(`${GRAPHIQL_ASSET_BASE}/`) && deps.graphiql) {
+    const asset = readGraphiqlAsset(path.slice(GRAPHIQL_ASSET_BASE.length + 1));
+    if (asset === null) return sendJson(res, 404, { error: 'not found' });
+    res.writeHead(200, { 'content-type': asset.contentType, 'cache-control': 'public, max-age=3600' });
+    res.end(asset.body);
+    return;
+  }
+  if (path === '/schema.graphql' && deps.schemaSdl !== null) {
+    res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
+    res.end(deps.schemaSdl);
+    return;
+  }
+  if (path === '/graphql' && (req.method === 'POST' || req.method === 'GET')) return handleGraphql(deps, req, res, url, scope);
+  return sendJson(res, 404, { error: 'not found' });
+}
+
+export function createHttpServer(deps: HttpDeps): Server {
+  return createServer((req, res) => {
+    const scope: RequestScope = {
+      correlationId: correlationIdFrom(headerValue(req.headers['x-correlation-id'])),
+      traceId: traceIdFrom(headerValue(req.headers.traceparent)),
+      actorUserId: null,
+      operationName: null,
+    };
+    res.setHeader('x-correlation-id', scope.correlationId);
+    const started = process.hrtime.bigint();
+    requestScope.run(scope, () => {
+      route(deps, req, res, scope)
+        .catch((error: unknown) => {
+          deps.logger.error({ err: error }, 'request failed');
+          if (!res.headersSent) {
+            const reason: ErrorReason = isDatabaseUnavailable(error) ? 'dependency_unavailable' : 'internal_error';
+            sendErrorEnvelope(res, reason, reason === 'internal_error' ? 'Internal server error' : 'The service is temporarily unavailable; retry later', scope);
+          } else res.end();
+        })
+        .finally(() => {
+          if (req.url?.startsWith('/graphql') && req.method === 'POST') {
+            deps.logger.info({ status: res.statusCode, duration_ms: Number(process.hrtime.bigint() - started) / 1e6 }, 'request completed');
+          }
+        });
+    });
+  });
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}

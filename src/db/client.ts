@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
-import { sql } from 'drizzle-orm';
+import { sql, type Logger } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
@@ -20,6 +20,8 @@ export interface Database {
   /** true when concurrent transactions really run concurrently (a pool), false on single-connection PGlite. */
   concurrent: boolean;
   ping(timeoutMs?: number): Promise<boolean>;
+  /** SQL statements issued through Drizzle since start (tests and benchmarks count round trips with it). */
+  stats: { statements: number };
   close(): Promise<void>;
 }
 
@@ -41,12 +43,19 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   return options.url === null ? openPglite(options) : openPostgres(options.url, options);
 }
 
+function statementCounter(): { stats: { statements: number }; logger: Logger } {
+  const stats = { statements: 0 };
+  return { stats, logger: { logQuery: () => void (stats.statements += 1) } };
+}
+
 async function openPglite(options: DatabaseOptions): Promise<Database> {
   if (!options.dataDir.startsWith('memory://')) mkdirSync(options.dataDir, { recursive: true });
   const client = await PGlite.create(options.dataDir);
-  const db = drizzlePglite({ client, schema }) as unknown as Executor;
+  const { stats, logger } = statementCounter();
+  const db = drizzlePglite({ client, schema, logger }) as unknown as Executor;
   return {
     db,
+    stats,
     kind: 'pglite',
     concurrent: false,
     ping: async () => {
@@ -78,9 +87,11 @@ function openPostgres(url: string, options: DatabaseOptions): Database {
       application_name: 'iam-gateway',
     },
   });
-  const db = drizzlePostgres({ client, schema }) as unknown as Executor;
+  const { stats, logger } = statementCounter();
+  const db = drizzlePostgres({ client, schema, logger }) as unknown as Executor;
   return {
     db,
+    stats,
     kind: 'postgres',
     concurrent: true,
     ping: async (timeoutMs = 2000) => {

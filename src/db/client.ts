@@ -43,6 +43,22 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   return options.url === null ? openPglite(options) : openPostgres(options.url, options);
 }
 
+/** true when the database answers a trivial query within the time limit. */
+async function answersWithin(query: () => Promise<unknown>, timeoutMs = 2000): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('ping timed out')), timeoutMs);
+    });
+    await Promise.race([query(), timeout]);
+    return true;
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 function statementCounter(): { stats: { statements: number }; logger: Logger } {
   const stats = { statements: 0 };
   return { stats, logger: { logQuery: () => void (stats.statements += 1) } };
@@ -58,14 +74,7 @@ async function openPglite(options: DatabaseOptions): Promise<Database> {
     stats,
     kind: 'pglite',
     concurrent: false,
-    ping: async () => {
-      try {
-        await client.query('select 1');
-        return true;
-      } catch {
-        return false;
-      }
-    },
+    ping: (timeoutMs) => answersWithin(() => client.query('select 1'), timeoutMs),
     close: async () => {
       if (!client.closed) await client.close();
     },
@@ -94,20 +103,7 @@ function openPostgres(url: string, options: DatabaseOptions): Database {
     stats,
     kind: 'postgres',
     concurrent: true,
-    ping: async (timeoutMs = 2000) => {
-      let timer: NodeJS.Timeout | undefined;
-      try {
-        const timeout = new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new Error('ping timed out')), timeoutMs);
-        });
-        await Promise.race([client`select 1`, timeout]);
-        return true;
-      } catch {
-        return false;
-      } finally {
-        clearTimeout(timer);
-      }
-    },
+    ping: (timeoutMs) => answersWithin(() => client`select 1`, timeoutMs),
     close: async () => {
       await client.end({ timeout: 5 });
     },

@@ -72,7 +72,7 @@ export async function appendAuditRows(tx: Executor, origin: AuditOrigin, entries
   return inserted;
 }
 
-export interface AuditQuery {
+export interface AuditFilter {
   correlationId?: string | null;
   actorUserId?: string | null;
   targetUserId?: string | null;
@@ -81,6 +81,9 @@ export interface AuditQuery {
   action?: string | null;
   since?: Date | null;
   until?: Date | null;
+}
+
+export interface AuditQuery extends AuditFilter {
   /** null: every row (platform viewers); otherwise only rows of these tenants. */
   visibleTenantIds: string[] | null;
   beforeSeq: number | null;

@@ -4,7 +4,7 @@ import type { AuditLogRow } from '../../db/schema.js';
 import type { Executor } from '../../db/client.js';
 import { administeredTenantIds, isPlatformViewer, type ViewerBindings } from '../../policy/visibility.js';
 import { decodeCursor, encodeCursor, pageSize, type Page } from '../../pagination.js';
-import { appendAuditRows, findAuditRows, type AuditEntry } from './audit-repository.js';
+import { appendAuditRows, findAuditRows, type AuditEntry, type AuditFilter } from './audit-repository.js';
 
 export type { AuditEntry };
 
@@ -13,16 +13,7 @@ export function recordAudit(grant: AuthzGrant, entries: AuditEntry[]): Promise<A
   return appendAuditRows(grant.tx, { actorUserId: grant.actorUserId, correlationId: grant.correlationId, traceId: grant.traceId }, entries);
 }
 
-export interface AuditFilterInput {
-  correlationId?: string | null;
-  actorUserId?: string | null;
-  targetUserId?: string | null;
-  tenantId?: string | null;
-  projectId?: string | null;
-  action?: string | null;
-  since?: Date | null;
-  until?: Date | null;
-}
+export type AuditFilterInput = AuditFilter;
 
 /** Platform roles see every row; tenant owners and admins the rows of their tenants; others none. */
 export async function listAuditLogs(

@@ -255,3 +255,24 @@ function echoRole(input: PolicyInput): QualifiedRole | null {
   const role: unknown = (input as Partial<PolicyInput> | null | undefined)?.requestedRole;
   return typeof role === 'string' && isQualifiedRole(role) ? role : null;
 }
+
+// 'input' (checkInput) answers before every step.
+const STEP_ORDER: readonly string[] = ['input', ...STEPS.map(([name]) => name)];
+
+function refusingStepRank(decision: Decision): number {
+  const last = decision.path[decision.path.length - 1] ?? '';
+  return Math.max(0, STEP_ORDER.indexOf(last.slice(0, last.indexOf(':'))));
+}
+
+/**
+ * The refused item that answers for a request of several items (bulk), -1 when all are allowed.
+ * Section 3's order holds across items too: an item over the ceiling answers before another item's
+ * state conflict, whatever their positions; among items refused at the same step, the first.
+ */
+export function answeringRefusal(decisions: readonly Decision[]): number {
+  let answer = -1;
+  decisions.forEach((decision, index) => {
+    if (!decision.allowed && (answer < 0 || refusingStepRank(decision) < refusingStepRank(decisions[answer]!))) answer = index;
+  });
+  return answer;
+}

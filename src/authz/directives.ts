@@ -2,7 +2,6 @@ import { getDirective, type DirectableGraphQLObject } from '@graphql-tools/utils
 import {
   getNamedType,
   isInputObjectType,
-  isListType,
   isNonNullType,
   type GraphQLArgument,
   type GraphQLInputType,
@@ -65,27 +64,48 @@ export function readFieldAuthz(schema: GraphQLSchema, field: DirectableGraphQLOb
   };
 }
 
-/** Every argument path ("input.role") whose named type is a role enum, lists included ("input.bindings.role"). */
+/** True when a role enum is reachable from an input type through its fields, however deep. */
+function reachesRole(type: GraphQLInputType, seen: Set<string> = new Set()): boolean {
+  const named = getNamedType(type);
+  if (ROLE_ENUMS.has(named.name)) return true;
+  if (!isInputObjectType(named) || seen.has(named.name)) return false;
+  seen.add(named.name);
+  return Object.values(named.getFields()).some((f) => reachesRole(f.type, seen));
+}
+
+/**
+ * Every argument path ("input.role") whose named type is a role enum, lists included ("input.bindings.role").
+ * No depth limit (a cap would let a deeply nested role through unread); an input that contains itself
+ * and reaches a role is reported as "path.*", which no directive reads, so such a schema is refused.
+ */
 export function roleArgumentPaths(args: readonly GraphQLArgument[]): string[] {
   const paths: string[] = [];
-  const visit = (type: GraphQLInputType, path: string, depth: number): void => {
+  const visit = (type: GraphQLInputType, path: string, enclosing: ReadonlySet<string>): void => {
     const named = getNamedType(type);
     if (ROLE_ENUMS.has(named.name)) paths.push(path);
-    else if (isInputObjectType(named) && depth < 5) {
-      for (const f of Object.values(named.getFields())) visit(f.type, `${path}.${f.name}`, depth + 1);
+    else if (isInputObjectType(named)) {
+      if (enclosing.has(named.name)) {
+        if (reachesRole(named)) paths.push(`${path}.*`);
+        return;
+      }
+      const inside = new Set([...enclosing, named.name]);
+      for (const f of Object.values(named.getFields())) visit(f.type, `${path}.${f.name}`, inside);
     }
   };
-  for (const arg of args) visit(arg.type, arg.name, 0);
+  for (const arg of args) visit(arg.type, arg.name, new Set());
   return paths;
 }
 
-/** True when an argument path names an existing argument or input field. */
+/**
+ * True when an argument path names an existing argument or input field. A path does not go through a
+ * list: valueAt reads one value, so "input.grants.role" would read nothing (lists are the items path's).
+ */
 export function argumentPathExists(args: readonly GraphQLArgument[], path: string): boolean {
   const [head, ...rest] = path.split('.');
   let type: GraphQLInputType | undefined = args.find((a) => a.name === head)?.type;
   for (const segment of rest) {
     if (type === undefined) return false;
-    while (isNonNullType(type) || isListType(type)) type = type.ofType as GraphQLInputType;
+    if (isNonNullType(type)) type = type.ofType as GraphQLInputType;
     if (!isInputObjectType(type)) return false;
     type = type.getFields()[segment]?.type;
   }

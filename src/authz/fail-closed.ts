@@ -1,4 +1,4 @@
-import type { GraphQLSchema } from 'graphql';
+import { isInterfaceType, isObjectType, type GraphQLSchema } from 'graphql';
 import { argumentPathExists, readFieldAuthz, roleArgumentPaths } from './directives.js';
 
 /**
@@ -37,6 +37,17 @@ export function assertEveryRootFieldAuthorized(schema: GraphQLSchema): void {
       if (authz.ceiling?.itemsPath) readRoles.add(`${authz.ceiling.itemsPath}.role`);
       for (const rolePath of roleArgumentPaths(field.args)) {
         if (!readRoles.has(rolePath)) problems.push(`${where} takes the role "${rolePath}" without a @requiresCeiling that reads it`);
+      }
+    }
+  }
+  // The transformer wraps root fields only: a directive anywhere else would look like protection and be none.
+  const roots = new Set([schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()].map((r) => r?.name));
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (roots.has(type.name) || type.name.startsWith('__') || !(isObjectType(type) || isInterfaceType(type))) continue;
+    for (const field of Object.values(type.getFields())) {
+      const authz = readFieldAuthz(schema, field);
+      if (authz.authenticated || authz.tenantScoped !== null || authz.ceiling !== null) {
+        problems.push(`${type.name}.${field.name} carries an authorization directive, which is enforced only on root Query and Mutation fields`);
       }
     }
   }

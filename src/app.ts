@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { printSchemaWithDirectives } from '@graphql-tools/utils';
+import type { TracerProvider } from '@opentelemetry/api';
 import type { DestinationStream } from 'pino';
 import { createTokenVerifier } from './auth/jwt.js';
 import type { Config } from './config.js';
@@ -9,7 +9,9 @@ import { createApollo } from './http/apollo.js';
 import { createHttpServer } from './http/server.js';
 import { createLogger, type Logger } from './logger.js';
 import { bootstrapPlatformAdmins } from './modules/users/bootstrap.js';
+import { createObservability, type Observability } from './observability/index.js';
 import { buildGatewaySchema } from './schema.js';
+import { printPublicSchema } from './schema-print.js';
 import { createServices } from './services.js';
 import { randomBytes, randomUUID } from 'node:crypto';
 
@@ -18,6 +20,8 @@ export interface Gateway {
   server: Server;
   database: Database;
   logger: Logger;
+  /** Metrics registry, where /metrics is served, whether tracing is on (src/observability). */
+  observability: Observability;
   /** Resolves once migrations and bootstrap have run (they are retried while the database is down). */
   ready: Promise<void>;
   close(): Promise<void>;
@@ -27,6 +31,8 @@ export interface GatewayOptions {
   logDestination?: DestinationStream;
   /** How long to wait between attempts to migrate a database that is not reachable yet. */
   migrateRetryMs?: number;
+  /** Test hook: trace into this provider (e.g. with an in-memory exporter) instead of the OTEL_* configured SDK. */
+  tracerProvider?: TracerProvider;
 }
 
 /**
@@ -62,13 +68,15 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     statementTimeoutMs: config.statementTimeoutMs,
     lockTimeoutMs: config.lockTimeoutMs,
   });
-  const services = createServices(database, config);
-  const schema = buildGatewaySchema({ database, config });
-  const apollo = createApollo(schema, { introspection: config.introspection });
+  const observability = await createObservability({ config, database, logger, isReady: () => isReady(), tracerProvider: options.tracerProvider });
+  const services = createServices(database, config, observability.decisions);
+  const schema = buildGatewaySchema({ database, config, observer: observability.decisions });
+  const apollo = createApollo(schema, { introspection: config.introspection, plugins: observability.apolloPlugins });
   await apollo.start();
 
   let closing = false;
   let migrated = false;
+  const isReady = async () => migrated && (await database.ping());
   const ready = prepareDatabase(database, config, logger, options.migrateRetryMs ?? 2000, () => closing).then(() => {
     migrated = true;
   });
@@ -78,9 +86,12 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     services,
     verifyToken: createTokenVerifier({ secret: config.jwtSecret, jwksUrl: config.jwksUrl, issuer: config.jwtIssuer, audience: config.jwtAudience }),
     logger,
-    isReady: async () => migrated && (await database.ping()),
+    isReady,
+    databasePrepared: () => migrated,
+    observeRequest: observability.observeRequest,
+    serveMetrics: observability.metricsOnMainPort,
     graphiql: config.graphiql,
-    schemaSdl: config.introspection ? printSchemaWithDirectives(schema) : null,
+    schemaSdl: config.introspection ? printPublicSchema(schema) : null,
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -88,6 +99,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.host}:${port}`;
+  await observability.listen(url);
   logger.info({ url, database: database.kind, tenancy_mode: config.tenancyMode }, 'gateway listening');
 
   return {
@@ -95,6 +107,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     server,
     database,
     logger,
+    observability,
     ready,
     close: async () => {
       closing = true;
@@ -108,6 +121,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
         server.closeIdleConnections();
       });
       await apollo.stop();
+      await observability.close();
       await database.close();
     },
   };

@@ -21,6 +21,19 @@ export interface Config {
   statementTimeoutMs: number;
   lockTimeoutMs: number;
   transactionRetries: number;
+  /** IAM_METRICS_PORT: serve /metrics on its own listener (0 = any free port); null = on the main port. */
+  metricsPort: number | null;
+  /** IAM_METRICS_TOKEN: when set, /metrics answers 401 without `Authorization: Bearer <token>`. */
+  metricsToken: string | null;
+  /** OpenTelemetry tracing, configured by the standard OTEL_* variables (see docs/observability.md). */
+  tracing: boolean;
+}
+
+/** Tracing is off unless an exporter or an OTLP endpoint is named, and OTEL_SDK_DISABLED is not set. */
+function tracingEnabled(env: NodeJS.ProcessEnv): boolean {
+  if (boolFrom(env.OTEL_SDK_DISABLED, false)) return false;
+  const exporters = (env.OTEL_TRACES_EXPORTER ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '' && s !== 'none');
+  return exporters.length > 0 || nonEmpty(env.OTEL_EXPORTER_OTLP_ENDPOINT) !== null || nonEmpty(env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) !== null;
 }
 
 function intFrom(value: string | undefined, fallback: number): number {
@@ -66,5 +79,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     statementTimeoutMs: intFrom(env.IAM_STATEMENT_TIMEOUT_MS, 5000),
     lockTimeoutMs: intFrom(env.IAM_LOCK_TIMEOUT_MS, 3000),
     transactionRetries: intFrom(env.IAM_TX_RETRIES, 5),
+    metricsPort: nonEmpty(env.IAM_METRICS_PORT) === null ? null : intFrom(env.IAM_METRICS_PORT, 0),
+    metricsToken: nonEmpty(env.IAM_METRICS_TOKEN),
+    tracing: tracingEnabled(env),
   };
 }

@@ -1,4 +1,4 @@
-import { explain, type AuthorizeContext } from './authz/authorize.js';
+import { explain, type AuthorizeContext, type DecisionObserver } from './authz/authorize.js';
 import { readSettings } from './authz/state-repository.js';
 import type { AuthzRequest } from './authz/types.js';
 import type { Config } from './config.js';
@@ -9,7 +9,7 @@ import { UserProvisioner } from './modules/users/user-service.js';
 import type { ViewerBindings } from './policy/visibility.js';
 
 /** Application-wide services, bound to the database once at startup; resolvers reach the database only through them. */
-export function createServices(database: Database, config: Config) {
+export function createServices(database: Database, config: Config, observer?: DecisionObserver) {
   const db = database.db;
   return {
     database,
@@ -24,7 +24,7 @@ export function createServices(database: Database, config: Config) {
         visibleTenants(db, viewer, actorUserId, first, after),
     },
     authz: {
-      explain: (ctx: AuthorizeContext, request: AuthzRequest) => explain({ database, config }, ctx, request),
+      explain: (ctx: AuthorizeContext, request: AuthzRequest) => explain({ database, config, observer }, ctx, request),
     },
     platform: {
       status: () => readSettings(db, 'none'),

@@ -3,8 +3,8 @@ import type { Config } from '../config.js';
 import type { Database, Executor } from '../db/client.js';
 import { inTransaction } from '../db/transaction.js';
 import { gatewayError } from '../errors/index.js';
-import type { Decision, PolicyInput, TargetBindings } from '../policy/decision.js';
-import { decide } from '../policy/engine.js';
+import type { Decision, PolicyInput, ScopeCheck, TargetBindings } from '../policy/decision.js';
+import { answeringRefusal, decide } from '../policy/engine.js';
 import type { PlatformRole, TenantRole } from '../policy/roles.js';
 import { checkScope } from '../policy/visibility.js';
 import {
@@ -31,7 +31,21 @@ export interface AuthorizeContext {
 export interface AuthorizeDeps {
   database: Database;
   config: Config;
+  /** Told of every decision (metrics and traces, src/observability); must not throw. */
+  observer?: DecisionObserver;
 }
+
+export interface DecisionEvent {
+  request: AuthzRequest;
+  /** The decision shown in the log: the denied item's, else the first. */
+  decision: Decision;
+  allowed: boolean;
+  dryRun: boolean;
+  /** performance.now() when the rows the decision depends on began to be read. */
+  startedAt: number;
+}
+
+export type DecisionObserver = (event: DecisionEvent) => void;
 
 interface Loaded {
   state: AuthzState;
@@ -75,8 +89,10 @@ async function load(tx: Executor, ctx: AuthorizeContext, request: AuthzRequest, 
     projectId: request.projectId,
     projectTenantId: project?.tenantId ?? null,
     extraTenants: request.fromTenantId === null ? [] : [{ id: request.fromTenantId, exists: fromTenant !== null }],
-    targetUserIds: targetIds.map((id) => ({ id, exists: existingTargets.has(id) })),
   });
+  // Per item, so that a bulk refusal for a missing user names that user's item, not the first.
+  const scopeCheckOf = (userId: string | null): ScopeCheck =>
+    scopeCheck !== 'ok' || userId === null || existingTargets.has(userId) ? scopeCheck : 'user_not_found';
 
   const targetOf = (userId: string): TargetBindings => ({
     userId,
@@ -103,7 +119,7 @@ async function load(tx: Executor, ctx: AuthorizeContext, request: AuthzRequest, 
       scope: { kind: request.scope, tenantId: request.tenantId, projectId: request.projectId },
       bulk: request.bulk,
       freeze: { frozen: settings.frozen, scope: (settings.freezeScope as 'bulk' | 'all' | null) ?? null },
-      scopeCheck,
+      scopeCheck: scopeCheckOf(item.userId),
       actor: {
         userId: ctx.actorUserId,
         platformRoles: actorPlatformRoles as PlatformRole[],
@@ -143,21 +159,39 @@ const DENIAL_MESSAGES: Partial<Record<string, (d: Decision) => string>> = {
   user_not_found: () => 'User not found',
 };
 
+// Refusals of a whole bulk request: every item gets them alike, so naming one item would mislead.
+const BATCH_REASONS: ReadonlySet<string> = new Set(['mutations_frozen', 'scope_mismatch', 'tenant_not_found', 'project_not_found', 'platform_admin_required']);
+
+/** The item a bulk denial is about, or null when it refuses the whole batch (and for a single mutation). */
+function itemIndexOf(request: AuthzRequest, decision: Decision | undefined, index: number): number | null {
+  return request.bulk && index >= 0 && !BATCH_REASONS.has(decision?.reason ?? '') ? index : null;
+}
+
 function denialError(request: AuthzRequest, decision: Decision, index: number) {
   const reason = decision.reason ?? 'internal_error';
   const message = DENIAL_MESSAGES[reason]?.(decision) ?? 'Not permitted';
-  return gatewayError(reason, request.bulk ? `bindings[${index}]: ${message}` : message, {
+  const itemIndex = itemIndexOf(request, decision, index);
+  return gatewayError(reason, itemIndex !== null ? `bindings[${itemIndex}]: ${message}` : message, {
     ceiling: decision.ceiling,
     requested_role: decision.requestedRole,
     scope: { tenant_id: request.tenantId, project_id: request.projectId },
     decision_path: decision.path,
-    ...(request.bulk ? { item_index: index } : {}),
+    ...(itemIndex !== null ? { item_index: itemIndex } : {}),
   });
 }
 
-function logDecisions(ctx: AuthorizeContext, request: AuthzRequest, decisions: Decision[], deniedIndex: number, dryRun: boolean): void {
+function logDecisions(
+  ctx: AuthorizeContext,
+  request: AuthzRequest,
+  decisions: Decision[],
+  deniedIndex: number,
+  dryRun: boolean,
+  observer: DecisionObserver | undefined,
+  startedAt: number,
+): void {
   const shown = decisions[deniedIndex >= 0 ? deniedIndex : 0];
   if (shown === undefined) return;
+  observer?.({ request, decision: shown, allowed: deniedIndex < 0, dryRun, startedAt });
   ctx.log.info(
     {
       operation: ctx.operation,
@@ -172,7 +206,7 @@ function logDecisions(ctx: AuthorizeContext, request: AuthzRequest, decisions: D
         action: request.action,
         scope: { kind: request.scope, tenant_id: request.tenantId, project_id: request.projectId },
         target_user_id: request.items[deniedIndex >= 0 ? deniedIndex : 0]?.userId ?? null,
-        ...(request.bulk ? { items: decisions.length, item_index: deniedIndex >= 0 ? deniedIndex : null } : {}),
+        ...(request.bulk ? { items: decisions.length, item_index: itemIndexOf(request, shown, deniedIndex) } : {}),
       },
     },
     deniedIndex < 0 ? 'authorization allowed' : 'authorization denied',
@@ -192,10 +226,11 @@ export async function authorizeAndRun<T>(
   return inTransaction(
     deps.database,
     async (tx) => {
+      const startedAt = performance.now();
       const { state, inputs } = await load(tx, ctx, request, deps.config, true);
       const decisions = inputs.map(decide);
-      const deniedIndex = decisions.findIndex((d) => !d.allowed);
-      logDecisions(ctx, request, decisions, deniedIndex, false);
+      const deniedIndex = answeringRefusal(decisions);
+      logDecisions(ctx, request, decisions, deniedIndex, false, deps.observer, startedAt);
       if (deniedIndex >= 0) throw denialError(request, decisions[deniedIndex]!, deniedIndex);
       return run({ tx, request, state, decisions, actorUserId: ctx.actorUserId, correlationId: ctx.correlationId, traceId: ctx.traceId });
     },
@@ -205,8 +240,9 @@ export async function authorizeAndRun<T>(
 
 /** The decision the mutation would get now, from the same loader and engine, without locks or writes. */
 export async function explain(deps: AuthorizeDeps, ctx: AuthorizeContext, request: AuthzRequest): Promise<Decision> {
+  const startedAt = performance.now();
   const { inputs } = await load(deps.database.db, ctx, request, deps.config, false);
   const decision = decide(inputs[0]!);
-  logDecisions(ctx, request, [decision], decision.allowed ? -1 : 0, true);
+  logDecisions(ctx, request, [decision], decision.allowed ? -1 : 0, true, deps.observer, startedAt);
   return decision;
 }

@@ -1,5 +1,6 @@
 import type { Database, Executor } from './client.js';
 import { sqlStateOf } from '../errors/index.js';
+import { traced } from '../observability/tracing.js';
 
 // 40001 serialization_failure, 40P01 deadlock_detected: safe to run the whole transaction again.
 const RETRYABLE_SQLSTATES = new Set(['40001', '40P01']);
@@ -17,9 +18,12 @@ export interface TransactionOptions {
 export async function inTransaction<T>(database: Database, fn: (tx: Executor) => Promise<T>, options: TransactionOptions): Promise<T> {
   for (let attempt = 0; ; attempt += 1) {
     try {
-      return await database.db.transaction(async (tx) => fn(tx as unknown as Executor), {
-        isolationLevel: options.isolationLevel ?? 'read committed',
-      });
+      // One span per attempt (a no-op when the request is not traced), so retries show in the trace.
+      const isolationLevel = options.isolationLevel ?? 'read committed';
+      const attributes = { 'db.system.name': 'postgresql', 'iam.db.kind': database.kind, 'db.transaction.isolation': isolationLevel, 'db.transaction.attempt': attempt };
+      return await traced('db.transaction', attributes, () =>
+        database.db.transaction(async (tx) => fn(tx as unknown as Executor), { isolationLevel }),
+      );
     } catch (error) {
       const state = sqlStateOf(error);
       if (state === null || !RETRYABLE_SQLSTATES.has(state) || attempt >= options.retries) throw error;

@@ -12,7 +12,9 @@ export const QUERY_LIMITS = {
   maxAliases: 15,
   maxDirectives: 20,
   maxTokens: 2_000,
-  maxCost: 5_000,
+  // graphql-armor multiplies a selection by its literal `first`: one full page (first: 200) of
+  // members with their users costs about 25 000, a page of pages (50 tenants x 50 members) 41 000.
+  maxCost: 30_000,
 } as const;
 
 /** Names the request's operation in its log lines, and logs every error that leaves it. */
@@ -33,7 +35,26 @@ const requestLogging: ApolloServerPlugin<GatewayContext> = {
   },
 };
 
-export function createApollo(schema: GraphQLSchema, options: { introspection: boolean }): ApolloServer<GatewayContext> {
+/**
+ * graphql-armor's token limit throws from a parsing hook, which Apollo answers with HTTP 500 as if
+ * the server had failed. A response whose errors are all the client's (invalid_request) says 400.
+ */
+const clientErrorStatus: ApolloServerPlugin<GatewayContext> = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ response }) {
+        if (response.body.kind !== 'single' || (response.http.status ?? 200) < 500) return;
+        const errors = response.body.singleResult.errors ?? [];
+        if (errors.length > 0 && errors.every((e) => e.extensions?.code === 'invalid_request')) response.http.status = 400;
+      },
+    };
+  },
+};
+
+export function createApollo(
+  schema: GraphQLSchema,
+  options: { introspection: boolean; plugins?: ApolloServerPlugin<GatewayContext>[] },
+): ApolloServer<GatewayContext> {
   const armor = new ApolloArmor({
     maxDepth: { n: QUERY_LIMITS.maxDepth },
     maxAliases: { n: QUERY_LIMITS.maxAliases },
@@ -51,7 +72,7 @@ export function createApollo(schema: GraphQLSchema, options: { introspection: bo
     hideSchemaDetailsFromClientErrors: true,
     validationRules: armor.validationRules,
     // armor's types name the CommonJS build of @apollo/server; the plugin objects are the same.
-    plugins: [...(armor.plugins as unknown as ApolloServerPlugin<GatewayContext>[]), requestLogging, ApolloServerPluginLandingPageDisabled()],
+    plugins: [...(armor.plugins as unknown as ApolloServerPlugin<GatewayContext>[]), requestLogging, clientErrorStatus, ...(options.plugins ?? []), ApolloServerPluginLandingPageDisabled()],
     formatError: (formatted, error) => formatGatewayError(formatted, error, currentRequestScope()),
   });
 }

@@ -9,6 +9,8 @@ import { createLoaders } from '../loaders.js';
 import type { Services } from '../services.js';
 import { GRAPHIQL_ASSET_BASE, GRAPHIQL_CONTENT_SECURITY_POLICY, readGraphiqlAsset, renderGraphiqlPage, wantsGraphiql } from './graphiql.js';
 import { isIntrospectionOnly, MAX_BODY_BYTES, type GraphqlBody } from './graphql-request.js';
+import type { RequestObserver } from '../observability/http-observer.js';
+import type { MetricsHandler } from '../observability/metrics-endpoint.js';
 import { correlationIdFrom, requestScope, traceIdFrom, type RequestScope } from './request-scope.js';
 import { sendErrorEnvelope, sendJson } from './respond.js';
 
@@ -18,8 +20,14 @@ export interface HttpDeps {
   verifyToken: TokenVerifier;
   logger: Logger;
   isReady: () => Promise<boolean>;
+  /** False until migrations and bootstrap have run: before that every table may be missing. */
+  databasePrepared?: () => boolean;
   graphiql: boolean;
   schemaSdl: string | null;
+  /** Times the request and opens its server span (src/observability); may replace scope.traceId with the span's. */
+  observeRequest?: RequestObserver;
+  /** GET /metrics on this port; null when metrics have their own listener or are off. */
+  serveMetrics?: MetricsHandler | null;
 }
 
 class BodyTooLarge extends Error {}
@@ -69,6 +77,8 @@ async function authenticate(deps: HttpDeps, req: IncomingMessage, res: ServerRes
     deps.logger.info({ reason }, 'authentication failed');
     return fail(reason, isGatewayError(error) ? error.message : 'The bearer token is not valid');
   }
+  // A database that came back but is not migrated yet answers "relation does not exist": still unavailable.
+  if (deps.databasePrepared?.() === false) return fail('dependency_unavailable', 'The service is temporarily unavailable; retry later');
   try {
     const userId = await deps.services.provisioner.provision(identity);
     scope.actorUserId = userId;
@@ -133,6 +143,7 @@ async function route(deps: HttpDeps, req: IncomingMessage, res: ServerResponse, 
   const url = new URL(req.url ?? '/', 'http://gateway.invalid');
   const path = url.pathname;
   if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
+  if (path === '/metrics' && deps.serveMetrics) return deps.serveMetrics(req, res);
   if (path === '/readyz') {
     const ready = await deps.isReady();
     return sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'unavailable' });
@@ -167,6 +178,7 @@ export function createHttpServer(deps: HttpDeps): Server {
       actorUserId: null,
       operationName: null,
     };
+    const observed = deps.observeRequest?.(req, scope);
     res.setHeader('x-correlation-id', scope.correlationId);
     const started = process.hrtime.bigint();
     requestScope.run(scope, () => {
@@ -182,6 +194,7 @@ export function createHttpServer(deps: HttpDeps): Server {
           if (req.url?.startsWith('/graphql') && req.method === 'POST') {
             deps.logger.info({ status: res.statusCode, duration_ms: Number(process.hrtime.bigint() - started) / 1e6 }, 'request completed');
           }
+          observed?.end(res.statusCode);
         });
     });
   });

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { startGateway, type Gateway } from '../../src/app.js';
+import { startGateway, type Gateway, type GatewayOptions } from '../../src/app.js';
 import { mintDevToken } from '../../src/auth/dev-token.js';
 import { loadConfig } from '../../src/config.js';
 import { createScratchDatabase, REAL_DB } from './database.js';
@@ -43,6 +43,8 @@ export interface StartOptions {
   env?: Record<string, string>;
   /** Reuse a database (two gateway instances on one database); otherwise a fresh one is made. */
   databaseUrl?: string;
+  /** Trace into this provider (an in-memory exporter), see test/integration/observability/tracing.test.ts. */
+  tracerProvider?: GatewayOptions['tracerProvider'];
 }
 
 /** A unique prefix, so each test works on its own subjects, tenants and slugs. */
@@ -69,6 +71,7 @@ export async function startTestGateway(options: StartOptions = {}): Promise<Test
   });
   const gateway = await startGateway(config, {
     migrateRetryMs: 200,
+    tracerProvider: options.tracerProvider,
     logDestination: {
       write(line: string) {
         logs.push(JSON.parse(line));

@@ -97,6 +97,10 @@ function freezeStep({ input }: Context): Outcome {
 
 function scopeStep({ input, scope, current }: Context): Outcome {
   const { action, target } = input;
+  // not_found answers only within what the actor may see (section 3): platform role bindings are
+  // not visible to an actor without a platform role, so it must not learn from this step who holds
+  // one (or which user ids exist); the platform_admin step refuses it next.
+  if (scope === 'platform' && input.actor.platformRoles.length === 0) return skip('not_visible');
   if (input.scopeCheck !== 'ok') return scopeDenial(input.scopeCheck);
   if (target === null && action !== 'create_project' && action !== 'freeze') return deny('not_found', 'user_not_found');
   if (action === 'revoke') {

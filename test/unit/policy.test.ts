@@ -505,8 +505,21 @@ describe('step order (contract section 3)', () => {
     expect(d.reason).toBe('mutations_frozen');
   });
 
-  it('scope answers before platform_admin_required', () => {
-    expect(decide(input({ scope: PLATFORM, requestedRole: 'platform_admin', scopeCheck: 'user_not_found' })).reason).toBe('user_not_found');
+  it('scope answers before platform_admin_required for an actor that sees platform bindings', () => {
+    const auditor = { userId: 'actor', platformRoles: ['platform_auditor' as const], tenantRole: null, projectRole: null };
+    expect(decide(input({ actor: auditor, scope: PLATFORM, requestedRole: 'platform_admin', scopeCheck: 'user_not_found' })).reason).toBe('user_not_found');
+    const revokeUnheld = input({ actor: auditor, action: 'revoke', scope: PLATFORM, requestedRole: 'platform_admin', target: target({ platformRoles: [] }) });
+    expect(decide(revokeUnheld).reason).toBe('membership_not_found');
+  });
+
+  it('an actor without a platform role learns nothing about platform bindings: platform_admin_required answers', () => {
+    const member = { userId: 'actor', platformRoles: [], tenantRole: 'tenant_owner' as const, projectRole: null };
+    const missingUser = decide(input({ actor: member, scope: PLATFORM, requestedRole: 'platform_admin', scopeCheck: 'user_not_found' }));
+    expect(missingUser.reason).toBe('platform_admin_required');
+    expect(missingUser.path).toContain('scope:skip not_visible');
+    const holder = decide(input({ actor: member, action: 'revoke', scope: PLATFORM, requestedRole: 'platform_admin', target: target({ platformRoles: ['platform_admin'] }) }));
+    const nonHolder = decide(input({ actor: member, action: 'revoke', scope: PLATFORM, requestedRole: 'platform_admin', target: target({ platformRoles: [] }) }));
+    expect([holder.reason, nonHolder.reason]).toEqual(['platform_admin_required', 'platform_admin_required']);
   });
 
   it('platform_admin_required answers before the ceiling', () => {

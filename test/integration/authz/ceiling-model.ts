@@ -125,7 +125,10 @@ export function expectedOutcome(c: CeilingCase): Expected {
 
   if (scope !== 'platform' && c.actor === 'outsider') return deny('scope_mismatch', 'scope');
   const revokesNothing = c.op === 'platform_revoke' ? c.current !== c.requested : !isBind(c.op) && c.current === null;
-  if (revokesNothing) return deny('membership_not_found', 'not_found');
+  // Platform bindings are outside what an actor without a platform role may see: it is refused as
+  // not a platform admin before it could learn whether the target holds the role.
+  const seesTarget = scope !== 'platform' || PLATFORM_VIEWERS.includes(c.actor);
+  if (revokesNothing && seesTarget) return deny('membership_not_found', 'not_found');
   if (scope === 'platform' && c.actor !== 'platform_admin') return deny('platform_admin_required', 'platform_admin');
   if (isBind(c.op) && !atOrBelow(c.requested!, ceiling, scope)) return deny('role_ceiling_exceeded', 'ceiling_requested');
   // Rule 2. Platform roles are held as a set, and only platform_admin reaches this point for them.

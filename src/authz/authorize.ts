@@ -71,10 +71,13 @@ async function load(tx: Executor, ctx: AuthorizeContext, request: AuthzRequest, 
   const tenantIds = [request.tenantId, request.fromTenantId].filter((id): id is string => id !== null);
   // The tenant row lock serialises every membership change inside a tenant: last-owner write
   // skew, grant racing the revocation of the granter's tenant role, revoke cascade vs project bind.
-  const tenantRows = await readTenants(tx, tenantIds, lock('update'));
+  // The project read (no lock; a project never changes tenant) rides in the same round trip.
+  const [tenantRows, project] = await Promise.all([
+    readTenants(tx, tenantIds, lock('update')),
+    request.projectId === null ? null : readProject(tx, request.projectId),
+  ]);
   const tenant = tenantRows.find((t) => t.id === request.tenantId) ?? null;
   const fromTenant = tenantRows.find((t) => t.id === request.fromTenantId) ?? null;
-  const project = request.projectId === null ? null : await readProject(tx, request.projectId);
   const targetIds = [...new Set(request.items.map((i) => i.userId).filter((id): id is string => id !== null))];
   // The target user row lock serialises binds of one user into different tenants (strict tenancy race).
   const existingTargets = await readUsers(tx, targetIds, lock('update'));

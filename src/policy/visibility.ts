@@ -46,8 +46,12 @@ export function checkScope(args: {
       return platform ? 'project_not_found' : 'scope_mismatch';
     }
   }
+  // Every tenant a request names (a rehome's source too) gets the same answer as the main one;
+  // checking only existence here let a non-platform actor probe tenant ids.
   for (const extra of args.extraTenants ?? []) {
-    if (!extra.exists) return platform ? 'tenant_not_found' : 'scope_mismatch';
+    if (platform ? !extra.exists : !extra.exists || !args.viewer.tenantRoles.has(extra.id)) {
+      return platform ? 'tenant_not_found' : 'scope_mismatch';
+    }
   }
   for (const target of args.targetUserIds ?? []) {
     if (!target.exists) return 'user_not_found';

@@ -30,14 +30,15 @@ export async function appendAuditRows(tx: Executor, origin: AuditOrigin, entries
   const byChain = new Map<string, AuditEntry[]>();
   for (const entry of entries) {
     const chain = chainOf(entry.tenantId);
-    byChain.set(chain, [...(byChain.get(chain) ?? []), entry]);
+    const list = byChain.get(chain);
+    if (list === undefined) byChain.set(chain, [entry]);
+    else list.push(entry);
   }
   const rows: (typeof auditLogs.$inferInsert)[] = [];
   const heads: { chain: string; chainSeq: number; hash: string }[] = [];
   // Chains in a fixed order, so two transactions appending to the same two chains cannot deadlock.
   for (const chain of [...byChain.keys()].sort()) {
-    await tx.insert(auditChainHeads).values({ chain, chainSeq: 0, hash: '' }).onConflictDoNothing();
-    const [head] = await tx.select().from(auditChainHeads).where(eq(auditChainHeads.chain, chain)).for('update');
+    const head = await lockChainHead(tx, chain);
     let chainSeq = head?.chainSeq ?? 0;
     let prevHash: string | null = head && head.hash !== '' ? head.hash : null;
     for (const entry of byChain.get(chain)!) {
@@ -65,11 +66,27 @@ export async function appendAuditRows(tx: Executor, origin: AuditOrigin, entries
     }
     heads.push({ chain, chainSeq, hash: prevHash! });
   }
-  const inserted = await tx.insert(auditLogs).values(rows).returning();
-  for (const head of heads) {
-    await tx.update(auditChainHeads).set({ chainSeq: head.chainSeq, hash: head.hash }).where(eq(auditChainHeads.chain, head.chain));
-  }
+  // Sent together (one round trip): the new heads are known already, and the transaction commits
+  // both or neither.
+  const [inserted] = await Promise.all([
+    tx.insert(auditLogs).values(rows).returning(),
+    ...heads.map((head) => tx.update(auditChainHeads).set({ chainSeq: head.chainSeq, hash: head.hash }).where(eq(auditChainHeads.chain, head.chain))),
+  ]);
   return inserted;
+}
+
+/**
+ * Locks a chain's head row, creating it before the chain's first row. Once the chain exists (every
+ * append but its first) that is one statement; creating it first on every append would cost two.
+ */
+async function lockChainHead(tx: Executor, chain: string) {
+  const lock = () => tx.select().from(auditChainHeads).where(eq(auditChainHeads.chain, chain)).for('update');
+  const [head] = await lock();
+  if (head !== undefined) return head;
+  // A writer creating the same chain concurrently makes this insert wait for it, then do nothing.
+  await tx.insert(auditChainHeads).values({ chain, chainSeq: 0, hash: '' }).onConflictDoNothing();
+  const [created] = await lock();
+  return created;
 }
 
 export interface AuditFilter {

@@ -60,6 +60,9 @@ export async function rehomeUser(grant: AuthzGrant, reason: string) {
 
 export async function setMutationFreeze(grant: AuthzGrant, input: { frozen: boolean; scope: 'bulk' | 'all' | null; reason: string | null }) {
   const before = grant.state.settings;
+  // Lifting a freeze that is not there changes nothing: like an unchanged bind (rule 9), no write
+  // and no audit row, so retries and clean-up scripts do not fill the trail with noise.
+  if (!input.frozen && !before.frozen) return { status: before };
   const status = await writeFreeze(grant.tx, { ...input, byUserId: grant.actorUserId });
   await recordAudit(grant, [
     {

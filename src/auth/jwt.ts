@@ -1,5 +1,6 @@
 import { createRemoteJWKSet, decodeProtectedHeader, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
-import { gatewayError } from '../errors/index.js';
+import { gatewayError, isGatewayError } from '../errors/index.js';
+import { VerifiedTokenCache } from './verified-token-cache.js';
 
 export interface VerifiedIdentity {
   subject: string;
@@ -28,30 +29,58 @@ export function createTokenVerifier(settings: JwtSettings): TokenVerifier {
     requiredClaims: ['exp', 'sub'],
   };
 
+  const verified = new VerifiedTokenCache();
+
   return async (token) => {
+    const cached = verified.lookup(token);
+    if (cached !== null) {
+      if ('expired' in cached) throw gatewayError('token_expired', 'The bearer token has expired');
+      return cached.identity;
+    }
     let payload: JWTPayload;
+    // Only HS256 answers are kept: a key set can rotate a key out, the configured secret cannot change.
+    let byConfiguredSecret = false;
     try {
       const { alg } = decodeProtectedHeader(token);
       if (alg === 'HS256' && secret !== null) {
         ({ payload } = await jwtVerify(token, secret, { ...common, algorithms: ['HS256'] }));
+        byConfiguredSecret = true;
       } else if (jwks !== null && alg !== undefined && ASYMMETRIC_ALGORITHMS.includes(alg)) {
-        ({ payload } = await jwtVerify(token, jwks, { ...common, algorithms: ASYMMETRIC_ALGORITHMS }));
+        ({ payload } = await jwtVerify(token, jwks, { ...common, algorithms: ASYMMETRIC_ALGORITHMS }).catch((error: unknown) => {
+          // The key set could not be fetched: the token may well be valid, so the client must
+          // retry rather than drop it (a 401 here would log every user out during an IdP outage).
+          if (jwksUnreachable(error)) throw gatewayError('dependency_unavailable', 'The token signing keys cannot be fetched; retry later');
+          throw error;
+        }));
       } else {
         throw gatewayError('invalid_token', 'The bearer token is not valid');
       }
     } catch (error) {
+      if (isGatewayError(error)) throw error;
       if (error instanceof errors.JWTExpired) throw gatewayError('token_expired', 'The bearer token has expired');
       throw gatewayError('invalid_token', 'The bearer token is not valid');
     }
     if (typeof payload.sub !== 'string' || payload.sub.length === 0 || payload.sub.length > 255) {
       throw gatewayError('invalid_token', 'The bearer token has no usable subject');
     }
-    return {
+    const identity = {
       subject: payload.sub,
       email: typeof payload.email === 'string' ? payload.email.slice(0, 320) : null,
       name: typeof payload.name === 'string' ? payload.name.slice(0, 200) : null,
     };
+    if (byConfiguredSecret) verified.remember(token, payload.exp!, payload.nbf, identity);
+    return identity;
   };
+}
+
+/**
+ * jose's failures to obtain the key set (timeout, network error, non-200 or non-JSON answer), as
+ * opposed to a key set that does not verify the token.
+ */
+function jwksUnreachable(error: unknown): boolean {
+  if (error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid) return true;
+  if (error instanceof errors.JOSEError) return error.code === 'ERR_JOSE_GENERIC';
+  return error instanceof TypeError && error.message === 'fetch failed';
 }
 
 /** The token from an Authorization header, or null when there is none; a malformed header is invalid, not missing. */

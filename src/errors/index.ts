@@ -39,6 +39,7 @@ const GENERIC_MESSAGES: Record<ErrorCode, string> = {
 const UNAVAILABLE_SQLSTATES = new Set([
   '08000', '08001', '08003', '08004', '08006', '08007', // connection exceptions
   '57P01', '57P02', '57P03', // admin/crash shutdown, cannot connect now
+  '3D000', '28000', '28P01', // the database does not exist (yet) or refuses our role: cannot connect
   '57014', // query_canceled: statement_timeout
   '55P03', // lock_not_available: lock_timeout
   '25P03', // idle_in_transaction_session_timeout
@@ -66,6 +67,9 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     if (typeof e !== 'object' || e === null) return false;
     const code = (e as { code?: unknown }).code;
     if (typeof code === 'string' && (UNAVAILABLE_SQLSTATES.has(code) || UNAVAILABLE_DRIVER_CODES.has(code))) return true;
+    // The server ends the session with FATAL whatever the SQLSTATE (database not accepting
+    // connections 55000, dropped 3D000, credentials rejected 28P01): no statement can run.
+    if ((e as { severity?: unknown }).severity === 'FATAL') return true;
     const message = (e as { message?: unknown }).message;
     // PGlite reports a closed instance only by message.
     return typeof message === 'string' && /PGlite is closed|database system is (shutting down|starting up)/i.test(message);
@@ -90,7 +94,9 @@ const APOLLO_CODE_TO_REASON: Record<string, ErrorReason> = {
   PERSISTED_QUERY_NOT_SUPPORTED: 'graphql_validation_failed',
 };
 
-const LIMIT_MESSAGE = /(limit of \d+ exceeded|Token limit|too (many|deep|complex))/i;
+// graphql-js aborts validation ("Validation aborted.") when a document costs it too much work
+// (repeated fields compared pairwise, or over 100 errors): that, too, is a document too complex.
+const LIMIT_MESSAGE = /(limit of \d+ exceeded|Token limit|too (many|deep|complex)|Validation aborted\.)/i;
 
 /** Which contract reason an error leaving the gateway stands for. Never throws. */
 export function reasonFor(error: unknown): ErrorReason {
@@ -102,6 +108,9 @@ export function reasonFor(error: unknown): ErrorReason {
     if (isDatabaseUnavailable(error)) return 'dependency_unavailable';
     const message = error instanceof Error ? error.message : '';
     if (error instanceof GraphQLError && LIMIT_MESSAGE.test(message)) return 'query_too_complex';
+    // graphql-armor's token counter parses the document first and rethrows its syntax error as
+    // GRAPHQL_VALIDATION_FAILED; graphql-js prefixes every parse error with "Syntax Error:".
+    if (error instanceof GraphQLError && message.startsWith('Syntax Error:')) return 'graphql_parse_failed';
     const apolloCode = typeof extensions?.code === 'string' ? extensions.code : undefined;
     if (apolloCode !== undefined && apolloCode in APOLLO_CODE_TO_REASON) return APOLLO_CODE_TO_REASON[apolloCode]!;
     // graphql-js execution errors raised before resolvers run (variable coercion) carry no originalError.

@@ -35,22 +35,6 @@ const requestLogging: ApolloServerPlugin<GatewayContext> = {
   },
 };
 
-/**
- * graphql-armor's token limit throws from a parsing hook, which Apollo answers with HTTP 500 as if
- * the server had failed. A response whose errors are all the client's (invalid_request) says 400.
- */
-const clientErrorStatus: ApolloServerPlugin<GatewayContext> = {
-  async requestDidStart() {
-    return {
-      async willSendResponse({ response }) {
-        if (response.body.kind !== 'single' || (response.http.status ?? 200) < 500) return;
-        const errors = response.body.singleResult.errors ?? [];
-        if (errors.length > 0 && errors.every((e) => e.extensions?.code === 'invalid_request')) response.http.status = 400;
-      },
-    };
-  },
-};
-
 export function createApollo(
   schema: GraphQLSchema,
   options: { introspection: boolean; plugins?: ApolloServerPlugin<GatewayContext>[] },
@@ -72,7 +56,7 @@ export function createApollo(
     hideSchemaDetailsFromClientErrors: true,
     validationRules: armor.validationRules,
     // armor's types name the CommonJS build of @apollo/server; the plugin objects are the same.
-    plugins: [...(armor.plugins as unknown as ApolloServerPlugin<GatewayContext>[]), requestLogging, clientErrorStatus, ...(options.plugins ?? []), ApolloServerPluginLandingPageDisabled()],
+    plugins: [...(armor.plugins as unknown as ApolloServerPlugin<GatewayContext>[]), requestLogging, ...(options.plugins ?? []), ApolloServerPluginLandingPageDisabled()],
     formatError: (formatted, error) => formatGatewayError(formatted, error, currentRequestScope()),
   });
 }

@@ -13,7 +13,21 @@ import { dirname, join } from 'node:path';
 
 export const GRAPHIQL_ASSET_BASE = '/graphiql-assets';
 
-export const DEFAULT_GRAPHIQL_HEADERS = '{\n  "Authorization": "Bearer <paste a token>"\n}';
+// The header is sent as soon as the page loads, for the schema introspection: an empty value
+// counts as no token (anonymous introspection is answered), a placeholder would be refused as an
+// invalid token and leave the docs and autocompletion without a schema.
+export const DEFAULT_GRAPHIQL_HEADERS = '{\n  "Authorization": ""\n}';
+
+export const DEFAULT_GRAPHIQL_QUERY = `# Put "Bearer <token>" in the Authorization header below, then run.
+# (npm run token -- --sub <subject> mints a development token.)
+{
+  me {
+    id
+    subject
+    platformRoles
+  }
+}
+`;
 
 export interface GraphiqlPageOptions {
   endpoint: string;
@@ -109,7 +123,7 @@ const htmlAttr = (value: string): string =>
 export function renderGraphiqlPage(options: GraphiqlPageOptions): string {
   const config = {
     endpoint: options.endpoint,
-    defaultQuery: options.defaultQuery,
+    defaultQuery: options.defaultQuery ?? DEFAULT_GRAPHIQL_QUERY,
     defaultHeaders: options.defaultHeaders ?? DEFAULT_GRAPHIQL_HEADERS,
   };
   const asset = (file: string): string => htmlAttr(`${options.assetBase}/${file}`);

@@ -43,7 +43,11 @@ function byId<T extends { id: string }>(rows: T[], ids: readonly string[]): (T |
 
 function groupedBy<T, K extends keyof T>(rows: T[], key: K, ids: readonly string[]): T[][] {
   const map = new Map<unknown, T[]>();
-  for (const row of rows) map.set(row[key], [...(map.get(row[key]) ?? []), row]);
+  for (const row of rows) {
+    const list = map.get(row[key]);
+    if (list === undefined) map.set(row[key], [row]);
+    else list.push(row);
+  }
   return ids.map((id) => map.get(id) ?? []);
 }
 

@@ -28,7 +28,9 @@ export function loadTypeDefs(dir = SCHEMA_DIR): string[] {
 
 function parseDate(value: unknown): Date {
   const date = typeof value === 'string' && /^\d{4}-\d{2}-\d{2}/.test(value) ? new Date(value) : new Date(Number.NaN);
-  if (Number.isNaN(date.getTime())) throw gatewayError('validation_failed', 'DateTime must be an ISO-8601 timestamp');
+  // Years 1 to 9999 only: PostgreSQL has no year 0, and JavaScript writes years past 9999 as "+010000".
+  const year = date.getUTCFullYear();
+  if (Number.isNaN(date.getTime()) || year < 1 || year > 9999) throw gatewayError('validation_failed', 'DateTime must be an ISO-8601 timestamp');
   return date;
 }
 

@@ -60,17 +60,32 @@ export function createTokenVerifier(settings: JwtSettings): TokenVerifier {
       if (error instanceof errors.JWTExpired) throw gatewayError('token_expired', 'The bearer token has expired');
       throw gatewayError('invalid_token', 'The bearer token is not valid');
     }
-    if (typeof payload.sub !== 'string' || payload.sub.length === 0 || payload.sub.length > 255) {
+    if (typeof payload.sub !== 'string' || payload.sub.length === 0 || payload.sub.length > 255 || !storable(payload.sub)) {
       throw gatewayError('invalid_token', 'The bearer token has no usable subject');
     }
     const identity = {
       subject: payload.sub,
-      email: typeof payload.email === 'string' ? payload.email.slice(0, 320) : null,
-      name: typeof payload.name === 'string' ? payload.name.slice(0, 200) : null,
+      email: claimText(payload.email, 320),
+      name: claimText(payload.name, 200),
     };
     if (byConfiguredSecret) verified.remember(token, payload.exp!, payload.nbf, identity);
     return identity;
   };
+}
+
+// PostgreSQL text holds no NUL, and a lone UTF-16 surrogate would be stored as U+FFFD: a subject
+// with either could not be stored as the token says (the insert fails, or two subjects collide).
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+function storable(value: string): boolean {
+  return !UNSTORABLE.test(value);
+}
+
+/** Informational claims (email, name) are kept as far as they can be stored. */
+function claimText(value: unknown, max: number): string | null {
+  if (typeof value !== 'string') return null;
+  const text = value.slice(0, max);
+  return storable(text) ? text : text.replace(new RegExp(UNSTORABLE.source, 'g'), '');
 }
 
 /**

@@ -8,6 +8,8 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
+import { guardTransactionsAgainstConnectionLoss } from './connection-loss.js';
+import { RecyclingClient } from './recycling-client.js';
 import * as schema from './schema.js';
 
 export type Schema = typeof schema;
@@ -82,31 +84,42 @@ async function openPglite(options: DatabaseOptions): Promise<Database> {
 }
 
 function openPostgres(url: string, options: DatabaseOptions): Database {
-  const client = postgres(url, {
-    max: options.poolSize ?? 10,
-    connect_timeout: 5,
-    idle_timeout: 30,
-    max_lifetime: 60 * 30,
-    onnotice: () => {},
-    // A slow statement or a stuck lock must not hold a request (or other writers) forever.
-    connection: {
-      statement_timeout: options.statementTimeoutMs,
-      lock_timeout: options.lockTimeoutMs,
-      idle_in_transaction_session_timeout: options.statementTimeoutMs * 2,
-      application_name: 'iam-gateway',
-    },
+  const pool = new RecyclingClient(() => {
+    const client = postgres(url, {
+      max: options.poolSize ?? 10,
+      connect_timeout: 5,
+      idle_timeout: 30,
+      max_lifetime: 60 * 30,
+      onnotice: () => {},
+      // postgres.js fetches array types on each new connection without handling a failure there: a
+      // connection killed during that fetch is an unhandled rejection, which ends a Node process.
+      // Nothing here binds arrays as parameters, so the fetch is not needed.
+      fetch_types: false,
+      // A slow statement or a stuck lock must not hold a request (or other writers) forever.
+      connection: {
+        statement_timeout: options.statementTimeoutMs,
+        lock_timeout: options.lockTimeoutMs,
+        idle_in_transaction_session_timeout: options.statementTimeoutMs * 2,
+        // Pinned for the session, whatever the server or database default: inTransaction relies on
+        // it to open read committed transactions without a SET TRANSACTION round trip each.
+        default_transaction_isolation: 'read committed',
+        application_name: 'iam-gateway',
+      },
+    });
+    // Drizzle installs its type parsers on the client it is given; every pool behind the stand-in needs them.
+    drizzlePostgres({ client });
+    return client;
   });
   const { stats, logger } = statementCounter();
-  const db = drizzlePostgres({ client, schema, logger }) as unknown as Executor;
+  const db = drizzlePostgres({ client: pool.client, schema, logger }) as unknown as Executor;
+  guardTransactionsAgainstConnectionLoss(db, () => pool.recycle());
   return {
     db,
     stats,
     kind: 'postgres',
     concurrent: true,
-    ping: (timeoutMs) => answersWithin(() => client`select 1`, timeoutMs),
-    close: async () => {
-      await client.end({ timeout: 5 });
-    },
+    ping: (timeoutMs) => answersWithin(() => pool.client`select 1`, timeoutMs),
+    close: () => pool.end(),
   };
 }
 
@@ -117,7 +130,7 @@ export async function migrateDatabase(database: Database, url: string | null): P
     return;
   }
   // A dedicated single connection holds the advisory lock for the whole migration.
-  const client = postgres(url!, { max: 1, onnotice: () => {}, connect_timeout: 5 });
+  const client = postgres(url!, { max: 1, onnotice: () => {}, connect_timeout: 5, fetch_types: false });
   try {
     await client`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
     await migratePostgres(drizzlePostgres({ client }), { migrationsFolder: MIGRATIONS_FOLDER });

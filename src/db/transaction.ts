@@ -21,9 +21,10 @@ export async function inTransaction<T>(database: Database, fn: (tx: Executor) =>
       // One span per attempt (a no-op when the request is not traced), so retries show in the trace.
       const isolationLevel = options.isolationLevel ?? 'read committed';
       const attributes = { 'db.system.name': 'postgresql', 'iam.db.kind': database.kind, 'db.transaction.isolation': isolationLevel, 'db.transaction.attempt': attempt };
-      return await traced('db.transaction', attributes, () =>
-        database.db.transaction(async (tx) => fn(tx as unknown as Executor), { isolationLevel }),
-      );
+      // Read committed is the session's default (pinned by openDatabase for PostgreSQL, PGlite's
+      // own): asking for it again would cost a SET TRANSACTION round trip per transaction.
+      const config = isolationLevel === 'read committed' ? undefined : { isolationLevel };
+      return await traced('db.transaction', attributes, () => database.db.transaction(async (tx) => fn(tx as unknown as Executor), config));
     } catch (error) {
       const state = sqlStateOf(error);
       if (state === null || !RETRYABLE_SQLSTATES.has(state) || attempt >= options.retries) throw error;

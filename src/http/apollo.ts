@@ -5,6 +5,7 @@ import type { GraphQLSchema } from 'graphql';
 import type { GatewayContext } from '../context.js';
 import { formatGatewayError } from '../errors/index.js';
 import { currentRequestScope } from './request-scope.js';
+import { singleMutationFieldRule } from './single-mutation.js';
 
 /** Limits against hostile documents; each refusal answers invalid_request/query_too_complex. */
 export const QUERY_LIMITS = {
@@ -54,7 +55,7 @@ export function createApollo(
     allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: false,
     hideSchemaDetailsFromClientErrors: true,
-    validationRules: armor.validationRules,
+    validationRules: [...armor.validationRules, singleMutationFieldRule],
     // armor's types name the CommonJS build of @apollo/server; the plugin objects are the same.
     plugins: [...(armor.plugins as unknown as ApolloServerPlugin<GatewayContext>[]), requestLogging, ...(options.plugins ?? []), ApolloServerPluginLandingPageDisabled()],
     formatError: (formatted, error) => formatGatewayError(formatted, error, currentRequestScope()),

@@ -9,6 +9,7 @@ import { createLoaders } from '../loaders.js';
 import type { Services } from '../services.js';
 import { GRAPHIQL_ASSET_BASE, GRAPHIQL_CONTENT_SECURITY_POLICY, readGraphiqlAsset, renderGraphiqlPage, wantsGraphiql } from './graphiql.js';
 import { isIntrospectionOnly, MAX_BODY_BYTES, type GraphqlBody } from './graphql-request.js';
+import { acceptsJsonAnswer } from './accept.js';
 import type { RequestObserver } from '../observability/http-observer.js';
 import type { MetricsHandler } from '../observability/metrics-endpoint.js';
 import { correlationIdFrom, requestScope, traceIdFrom, type RequestScope } from './request-scope.js';
@@ -91,6 +92,21 @@ async function authenticate(deps: HttpDeps, req: IncomingMessage, res: ServerRes
   }
 }
 
+/**
+ * graphql-armor's token limit throws from a parsing hook, which Apollo answers with HTTP 500 as if
+ * the server had failed: a response whose errors are all the client's (invalid_request) says 400.
+ */
+function statusOf(status: number, body: string): number {
+  if (status < 500) return status;
+  try {
+    const errors: unknown = JSON.parse(body).errors;
+    const clientsFault = Array.isArray(errors) && errors.length > 0 && errors.every((e) => e?.extensions?.code === 'invalid_request');
+    return clientsFault ? 400 : status;
+  } catch {
+    return status;
+  }
+}
+
 async function handleGraphql(deps: HttpDeps, req: IncomingMessage, res: ServerResponse, url: URL, scope: RequestScope): Promise<void> {
   let rawBody = '';
   let body: GraphqlBody | null = null;
@@ -111,6 +127,9 @@ async function handleGraphql(deps: HttpDeps, req: IncomingMessage, res: ServerRe
   }
   const actor = await authenticate(deps, req, res, body, scope);
   if (actor === undefined) return;
+  if (!acceptsJsonAnswer(headerValue(req.headers.accept))) {
+    return sendErrorEnvelope(res, 'graphql_parse_failed', 'The Accept header must admit application/json or application/graphql-response+json', scope, 406);
+  }
   if (req.method === 'POST' && (body === null || typeof body !== 'object' || Array.isArray(body))) {
     return sendErrorEnvelope(res, 'graphql_parse_failed', 'The request body must be a JSON object', scope);
   }
@@ -130,11 +149,12 @@ async function handleGraphql(deps: HttpDeps, req: IncomingMessage, res: ServerRe
   });
   const headers: Record<string, string> = {};
   for (const [key, value] of response.headers) headers[key] = value;
-  res.writeHead(response.status ?? 200, headers);
   if (response.body.kind === 'complete') {
+    res.writeHead(statusOf(response.status ?? 200, response.body.string), headers);
     res.end(response.body.string);
     return;
   }
+  res.writeHead(response.status ?? 200, headers);
   for await (const chunk of response.body.asyncIterator) res.write(chunk);
   res.end();
 }

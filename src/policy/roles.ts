@@ -22,20 +22,27 @@ export function rolesOf(scope: ScopeKind): readonly QualifiedRole[] {
   return ROLES_BY_SCOPE[scope];
 }
 
+// Built once from the lists above: the engine asks these several times per decision, and a Map
+// answers without scanning lists or allocating (a Map, unlike an object, has no prototype names).
+const SCOPE_OF_ROLE: ReadonlyMap<unknown, ScopeKind> = new Map(
+  (Object.entries(ROLES_BY_SCOPE) as [ScopeKind, readonly QualifiedRole[]][]).flatMap(([scope, roles]) => roles.map((role) => [role, scope] as const)),
+);
+const RANK_OF_ROLE: ReadonlyMap<unknown, number> = new Map(
+  Object.values(ROLES_BY_SCOPE).flatMap((roles) => roles.map((role, index) => [role, roles.length - index] as const)),
+);
+
 export function scopeOfRole(role: QualifiedRole): ScopeKind {
-  if ((PLATFORM_ROLES as readonly string[]).includes(role)) return 'platform';
-  if ((TENANT_ROLES as readonly string[]).includes(role)) return 'tenant';
-  return 'project';
+  return SCOPE_OF_ROLE.get(role) ?? 'project';
 }
 
 export function isQualifiedRole(value: string): value is QualifiedRole {
-  return (Object.values(ROLES_BY_SCOPE) as readonly (readonly string[])[]).some((roles) => roles.includes(value));
+  return SCOPE_OF_ROLE.has(value);
 }
 
 /** Higher number = more powerful; comparable only within one scope. */
 export function rank(role: QualifiedRole): number {
-  const roles = ROLES_BY_SCOPE[scopeOfRole(role)];
-  return roles.length - roles.indexOf(role);
+  // A name outside the lists ranks as before (indexOf -1 among the project roles): one above the top.
+  return RANK_OF_ROLE.get(role) ?? PROJECT_ROLES.length + 1;
 }
 
 export function isAtOrBelow(role: QualifiedRole, ceiling: QualifiedRole | null): boolean {

@@ -1,5 +1,6 @@
 import type { AuthzGrant } from '../../authz/types.js';
-import { optionalUuidValue } from '../../authz/validate.js';
+import { optionalFilterText, optionalUuidValue } from '../../authz/validate.js';
+import { gatewayError } from '../../errors/index.js';
 import type { AuditLogRow } from '../../db/schema.js';
 import type { Executor } from '../../db/client.js';
 import { administeredTenantIds, isPlatformViewer, type ViewerBindings } from '../../policy/visibility.js';
@@ -15,6 +16,12 @@ export function recordAudit(grant: AuthzGrant, entries: AuditEntry[]): Promise<A
 
 export type AuditFilterInput = AuditFilter;
 
+/** Audit pages are keyed on seq; a cursor from another listing (or forged) is refused, not sent to SQL as NaN. */
+function auditPosition(cursor: string): number {
+  if (!/^[1-9][0-9]{0,15}$/.test(cursor)) throw gatewayError('validation_failed', 'after is not a valid cursor', { field: 'after' });
+  return Number(cursor);
+}
+
 /** Platform roles see every row; tenant owners and admins the rows of their tenants; others none. */
 export async function listAuditLogs(
   db: Executor,
@@ -26,16 +33,16 @@ export async function listAuditLogs(
   const limit = pageSize(first);
   const cursor = decodeCursor(after);
   const rows = await findAuditRows(db, {
-    correlationId: filter?.correlationId ?? null,
+    correlationId: optionalFilterText(filter?.correlationId, 'filter.correlationId'),
     actorUserId: optionalUuidValue(filter?.actorUserId, 'filter.actorUserId'),
     targetUserId: optionalUuidValue(filter?.targetUserId, 'filter.targetUserId'),
     tenantId: optionalUuidValue(filter?.tenantId, 'filter.tenantId'),
     projectId: optionalUuidValue(filter?.projectId, 'filter.projectId'),
-    action: filter?.action ?? null,
+    action: optionalFilterText(filter?.action, 'filter.action'),
     since: filter?.since ?? null,
     until: filter?.until ?? null,
     visibleTenantIds: isPlatformViewer(viewer) ? null : administeredTenantIds(viewer),
-    beforeSeq: cursor === null ? null : Number(cursor),
+    beforeSeq: cursor === null ? null : auditPosition(cursor),
     limit: limit + 1,
   });
   const nodes = rows.slice(0, limit);

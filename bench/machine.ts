@@ -1,0 +1,42 @@
+import { execFileSync } from 'node:child_process';
+import os from 'node:os';
+import postgres from 'postgres';
+
+export interface MachineInfo {
+  cpus: number;
+  cpuModel: string;
+  memoryGiB: number;
+  loadAverage: number[];
+  node: string;
+  postgres: string;
+  commit: string;
+}
+
+function gitCommit(): string {
+  try {
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return dirty === '' ? head : `${head}-dirty`;
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** The load average is recorded because other work on the machine skews every number. */
+export async function describeMachine(serverUrl: string): Promise<MachineInfo> {
+  const sql = postgres(serverUrl, { max: 1, onnotice: () => {} });
+  try {
+    const [row] = await sql<{ server_version: string }[]>`show server_version`;
+    return {
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model.trim() ?? 'unknown',
+      memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
+      loadAverage: os.loadavg().map((n) => Math.round(n * 100) / 100),
+      node: process.version,
+      postgres: row?.server_version ?? 'unknown',
+      commit: gitCommit(),
+    };
+  } finally {
+    await sql.end();
+  }
+}

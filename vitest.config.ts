@@ -6,7 +6,8 @@ export default defineConfig({
   resolve: { alias: { graphql: 'graphql/index.js' } },
   test: {
     include: ['test/**/*.test.ts'],
-    testTimeout: 60_000,
+    // Generous: CI shares two cores between PGlite, PostgreSQL, Chromium and CLI child processes.
+    testTimeout: 180_000,
     hookTimeout: 120_000,
     pool: 'forks',
     // Two cores: more workers only add PGlite start-up contention.

@@ -10,6 +10,21 @@ export interface MachineInfo {
   node: string;
   postgres: string;
   commit: string;
+  /**
+   * One `select 1` from postgres.js, one after another: what a round trip to the server costs the
+   * client here. Every SQL statement of a request pays it, so it frames numbers 3 and 4.
+   */
+  roundTrip: { wallMicros: number; cpuMicros: number };
+}
+
+async function measureRoundTrip(sql: postgres.Sql, count = 500): Promise<MachineInfo['roundTrip']> {
+  for (let i = 0; i < 50; i += 1) await sql`select 1`;
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  for (let i = 0; i < count; i += 1) await sql`select 1`;
+  const wall = performance.now() - started;
+  const used = process.cpuUsage(cpu);
+  return { wallMicros: Math.round((wall * 1000) / count), cpuMicros: Math.round((used.user + used.system) / count) };
 }
 
 function gitCommit(): string {
@@ -27,6 +42,7 @@ export async function describeMachine(serverUrl: string): Promise<MachineInfo> {
   const sql = postgres(serverUrl, { max: 1, onnotice: () => {} });
   try {
     const [row] = await sql<{ server_version: string }[]>`show server_version`;
+    const roundTrip = await measureRoundTrip(sql);
     return {
       cpus: os.cpus().length,
       cpuModel: os.cpus()[0]?.model.trim() ?? 'unknown',
@@ -35,6 +51,7 @@ export async function describeMachine(serverUrl: string): Promise<MachineInfo> {
       node: process.version,
       postgres: row?.server_version ?? 'unknown',
       commit: gitCommit(),
+      roundTrip,
     };
   } finally {
     await sql.end();

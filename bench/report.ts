@@ -109,7 +109,7 @@ export function renderMarkdown(r: BenchResults): string {
     `## IAM gateway benchmark — ${r.startedAt}`,
     '',
     `Commit \`${m.commit}\` · ${m.cpus} × ${m.cpuModel} · ${num(m.memoryGiB, 1)} GiB RAM · Node ${m.node} · PostgreSQL ${m.postgres} · ` +
-      `load average at start ${m.loadAverage.join(' / ')}`,
+      `load average at start ${m.loadAverage.join(' / ')} · a \`select 1\` round trip: ${m.roundTrip.wallMicros} µs, ${m.roundTrip.cpuMicros} µs of client CPU`,
     '',
     `Data set: ${num(r.dataset.tenants)} tenants, ${num(r.dataset.users)} users, ${num(r.dataset.projects)} projects, ` +
       `${num(r.dataset.tenantMemberships)} tenant and ${num(r.dataset.projectMemberships)} project memberships · ` +

@@ -88,6 +88,9 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     logger,
     isReady,
     databasePrepared: () => migrated,
+    // Past every timeout the database enforces itself (two statements' worth, plus a reconnect).
+    requestDeadlineMs: Math.max(config.statementTimeoutMs, 5_000) * 2 + 5_000,
+    onDeadline: () => database.reset(),
     observeRequest: observability.observeRequest,
     serveMetrics: observability.metricsOnMainPort,
     graphiql: config.graphiql,

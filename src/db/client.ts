@@ -9,6 +9,7 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import { guardTransactionsAgainstConnectionLoss } from './connection-loss.js';
+import { preparingClient } from './prepared-queries.js';
 import { RecyclingClient } from './recycling-client.js';
 import * as schema from './schema.js';
 
@@ -22,6 +23,8 @@ export interface Database {
   /** true when concurrent transactions really run concurrently (a pool), false on single-connection PGlite. */
   concurrent: boolean;
   ping(timeoutMs?: number): Promise<boolean>;
+  /** Replaces every connection, for when some may be stuck on a dead network (a no-op on PGlite). */
+  reset(): void;
   /** SQL statements issued through Drizzle since start (tests and benchmarks count round trips with it). */
   stats: { statements: number };
   close(): Promise<void>;
@@ -77,6 +80,7 @@ async function openPglite(options: DatabaseOptions): Promise<Database> {
     kind: 'pglite',
     concurrent: false,
     ping: (timeoutMs) => answersWithin(() => client.query('select 1'), timeoutMs),
+    reset: () => {},
     close: async () => {
       if (!client.closed) await client.close();
     },
@@ -111,7 +115,7 @@ function openPostgres(url: string, options: DatabaseOptions): Database {
     return client;
   });
   const { stats, logger } = statementCounter();
-  const db = drizzlePostgres({ client: pool.client, schema, logger }) as unknown as Executor;
+  const db = drizzlePostgres({ client: preparingClient(pool.client), schema, logger }) as unknown as Executor;
   guardTransactionsAgainstConnectionLoss(db, () => pool.recycle());
   return {
     db,
@@ -119,6 +123,7 @@ function openPostgres(url: string, options: DatabaseOptions): Database {
     kind: 'postgres',
     concurrent: true,
     ping: (timeoutMs) => answersWithin(() => pool.client`select 1`, timeoutMs),
+    reset: () => void pool.recycle(),
     close: () => pool.end(),
   };
 }

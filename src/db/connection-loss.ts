@@ -23,6 +23,14 @@ function poolMayBeBroken(error: unknown): boolean {
   return isConnectionLost(error) || hasCode(error, (code) => code === 'CONNECT_TIMEOUT');
 }
 
+/**
+ * The pool was ended or replaced on purpose (shutdown, or a request that outlived its deadline):
+ * the request is being given up, so its transaction is not started again elsewhere.
+ */
+function endedByUs(error: unknown): boolean {
+  return hasCode(error, (code) => code === 'CONNECTION_DESTROYED' || code === 'CONNECTION_ENDED');
+}
+
 /** A promise that never settles. */
 const parked = <T>(): Promise<T> => new Promise<T>(() => {});
 
@@ -65,7 +73,7 @@ export function guardTransactionsAgainstConnectionLoss(db: Executor, onPoolTroub
         });
       } catch (error) {
         if (poolMayBeBroken(error)) onPoolTrouble();
-        if (began || attempt >= BEGIN_RETRIES || !isConnectionLost(error)) throw error;
+        if (began || attempt >= BEGIN_RETRIES || !isConnectionLost(error) || endedByUs(error)) throw error;
       }
     }
   };

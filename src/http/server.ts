@@ -23,6 +23,13 @@ export interface HttpDeps {
   isReady: () => Promise<boolean>;
   /** False until migrations and bootstrap have run: before that every table may be missing. */
   databasePrepared?: () => boolean;
+  /**
+   * A GraphQL request still running after this long is answered service_unavailable and
+   * `onDeadline` runs: on a network that swallows packets a query waits forever (timeouts inside
+   * the database never start, since the query never arrives).
+   */
+  requestDeadlineMs?: number;
+  onDeadline?: () => void;
   graphiql: boolean;
   schemaSdl: string | null;
   /** Times the request and opens its server span (src/observability); may replace scope.traceId with the span's. */
@@ -159,6 +166,33 @@ async function handleGraphql(deps: HttpDeps, req: IncomingMessage, res: ServerRe
   res.end();
 }
 
+/** Runs `handle`, answering for it when it outlives the deadline; its late writes are dropped. */
+async function withDeadline(deps: HttpDeps, res: ServerResponse, scope: RequestScope, handle: () => Promise<void>): Promise<void> {
+  const deadlineMs = deps.requestDeadlineMs;
+  if (deadlineMs === undefined) return handle();
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<'expired'>((resolve) => {
+    timer = setTimeout(() => resolve('expired'), deadlineMs);
+  });
+  // Once answered for, the abandoned handler's writes throw (headers sent): nothing left to tell.
+  const work = handle().then(
+    () => 'done' as const,
+    (error: unknown) => {
+      if (res.headersSent) return 'done' as const;
+      throw error;
+    },
+  );
+  try {
+    if ((await Promise.race([work, expired])) === 'expired' && !res.headersSent) {
+      deps.logger.error({ deadline_ms: deadlineMs }, 'request outlived its deadline; replacing database connections');
+      deps.onDeadline?.();
+      sendErrorEnvelope(res, 'dependency_unavailable', 'The service is temporarily unavailable; retry later', scope);
+    }
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 async function route(deps: HttpDeps, req: IncomingMessage, res: ServerResponse, scope: RequestScope): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://gateway.invalid');
   const path = url.pathname;
@@ -186,7 +220,9 @@ async function route(deps: HttpDeps, req: IncomingMessage, res: ServerResponse, 
     res.end(deps.schemaSdl);
     return;
   }
-  if (path === '/graphql' && (req.method === 'POST' || req.method === 'GET')) return handleGraphql(deps, req, res, url, scope);
+  if (path === '/graphql' && (req.method === 'POST' || req.method === 'GET')) {
+    return withDeadline(deps, res, scope, () => handleGraphql(deps, req, res, url, scope));
+  }
   return sendJson(res, 404, { error: 'not found' });
 }
 

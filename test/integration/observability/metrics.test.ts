@@ -95,7 +95,7 @@ describe('/metrics on the main port (default: no token)', () => {
     expect(sample(after, 'iam_db_statements_total')!).toBeGreaterThan(sample(before, 'iam_db_statements_total')!);
   });
 
-  it('counts each root field of a two-field mutation under its field name, not its alias', async () => {
+  it('counts an aliased mutation under its field name, not its alias; a two-field mutation is refused before either field runs', async () => {
     const tenant = await newTenant(t);
     const member = uid('member');
     const stranger = uid('stranger');
@@ -103,20 +103,23 @@ describe('/metrics on the main port (default: no token)', () => {
     const admin = uid('admin');
     identifiers.add(admin);
     ok(await bindTenant(t, tenant.owner, tenant.tenantId, admin, 'ADMIN'));
-    const document = `mutation($a: BindTenantMembershipInput!, $b: BindTenantMembershipInput!) {
-      granted: bindTenantMembership(input: $a) { changed }
-      refused: bindTenantMembership(input: $b) { changed }
-    }`;
+    const single = (alias: string) => `mutation($a: BindTenantMembershipInput!) { ${alias}: bindTenantMembership(input: $a) { changed } }`;
     const granted = { tenantId: tenant.tenantId, userId: await t.userId(member), role: 'MEMBER' };
+    const refusedInput = { tenantId: tenant.tenantId, userId: await t.userId(stranger), role: 'OWNER' };
     const before = await scrape(metricsUrl());
-    const res = await t.gql(document, { a: granted, b: { tenantId: tenant.tenantId, userId: await t.userId(stranger), role: 'OWNER' } }, { as: admin });
-    // The payloads are non-null, so the refusal nulls all of data; the first field's change still committed.
-    expect(res.body.errors?.map((e) => e.path)).toEqual([['refused']]);
+    ok(await t.gql(single('granted'), { a: granted }, { as: admin }));
+    expect(refusal(await t.gql(single('refused'), { a: refusedInput }, { as: admin })).reason).toBe('role_ceiling_exceeded');
+    // One change per request: two root mutation fields are refused before either runs.
+    const two = await t.gql(
+      `mutation($a: BindTenantMembershipInput!, $b: BindTenantMembershipInput!) { x: bindTenantMembership(input: $a) { changed } y: bindTenantMembership(input: $b) { changed } }`,
+      { a: refusedInput, b: refusedInput },
+      { as: admin },
+    );
+    expect(refusal(two).code).toBe('invalid_request');
     const after = await scrape(metricsUrl());
-    expect(ok(await t.gql(BIND_TENANT, { input: granted }, { as: admin })).bindTenantMembership.changed).toBe(false);
     expect(delta(before, after, 'iam_mutations_total', mutation('bindTenantMembership', 'success'))).toBe(1);
     expect(delta(before, after, 'iam_mutations_total', mutation('bindTenantMembership', 'error', 'insufficient_permissions', 'role_ceiling_exceeded'))).toBe(1);
-    expect(after.some((s) => s.labels.operation === 'granted' || s.labels.operation === 'refused')).toBe(false);
+    expect(after.some((s) => ['granted', 'refused', 'x', 'y'].includes(s.labels.operation ?? ''))).toBe(false);
   });
 
   it('counts a mutation that fails validation as unresolved, and a dry run as explainGrant', async () => {

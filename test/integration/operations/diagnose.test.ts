@@ -245,5 +245,5 @@ describe.skipIf(!REAL_DB)('npm run diagnose against the real server', () => {
 
     expect((await diagnoseCli(uid('nobody'), '--log', log)).code).toBe(1);
     expect((await diagnoseCli('not a correlation id')).code).toBe(2);
-  });
+  }, 240_000); // four CLI processes, each starting tsx
 });

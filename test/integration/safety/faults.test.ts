@@ -314,6 +314,38 @@ describe.skipIf(!REAL_DB)('the database fails under load', () => {
   });
 });
 
+describe.skipIf(!REAL_DB)('a network that swallows packets', () => {
+  it('answers every request by the deadline while the network is partitioned, and serves again once it heals', { timeout: 120_000 }, async () => {
+    const scratch = await createScratchDatabase();
+    cleanups.push(scratch.drop);
+    const proxy = await TcpProxy.to(SERVER_URL!);
+    await proxy.open();
+    cleanups.push(() => proxy.close());
+    const t = await startTestGateway({ databaseUrl: withPort(scratch.url, proxy.port) });
+    cleanups.push(() => t.close());
+    const db = serverSql(scratch.url);
+    cleanups.push(() => db.end());
+    const workload = await prepareWorkload(t, 2, 2);
+
+    // Nothing errors on a partition: queries simply never come back, and the database's own
+    // timeouts never start. Only the gateway's request deadline can answer.
+    proxy.stall();
+    const partitioned = await runLoad(t, workload, 1, 1);
+    const reads = await Promise.all([graphql(t.url, await t.token(workload.tenants[0]!.owner), '{ me { id tenantMemberships { id } } }')]);
+    for (const response of [...partitioned.responses, ...reads]) {
+      expect(response.aborted, 'a request hung on the partition').toBe(false);
+      expect(refusalOf(response)).toMatchObject(UNAVAILABLE);
+    }
+    expect(t.logs.some((l) => l.msg === 'request outlived its deadline; replacing database connections')).toBe(true);
+
+    proxy.heal();
+    await waitUntil('a bind succeeds again', async () => (await runLoad(t, workload, 1, 1)).unavailable === 0);
+    const healed = await runLoad(t, workload, 1, 2);
+    expect(healed.unavailable, loggedCauses(t, healed)).toBe(0);
+    expect(await auditReplayMismatches(db)).toEqual([]);
+  });
+});
+
 describe.skipIf(!REAL_DB)('rows locked by someone else', () => {
   const gateways: TestGateway[] = [];
   afterAll(async () => {

@@ -13,12 +13,18 @@ import {
 } from './race-scenarios.js';
 import { serverSql } from './support.js';
 
+// The races are about outcomes, not about waiting: on a CPU-starved machine twenty transactions
+// queued on one tenant lock can wait past the default 3 s lock timeout, which would answer a
+// (correct, retryable) service_unavailable that the assertions below would misread. The timeouts
+// themselves are proven in faults.test.ts.
+const PATIENT = { IAM_LOCK_TIMEOUT_MS: '15000', IAM_STATEMENT_TIMEOUT_MS: '15000' };
+
 describe.skipIf(!REAL_DB)('races on one gateway instance', () => {
   let t: TestGateway;
   let db: ReturnType<typeof serverSql>;
   const pick = () => t;
   beforeAll(async () => {
-    t = await startTestGateway();
+    t = await startTestGateway({ env: PATIENT });
     db = serverSql(t.databaseUrl!);
   });
   afterAll(async () => {
@@ -60,8 +66,8 @@ describe.skipIf(!REAL_DB)('races split between two gateway instances on one data
   // Alternate instances request by request, so each race has its sides on different processes' pools.
   const pick = (index: number) => (index % 2 === 0 ? first : second);
   beforeAll(async () => {
-    first = await startTestGateway();
-    second = await startTestGateway({ databaseUrl: first.databaseUrl! });
+    first = await startTestGateway({ env: PATIENT });
+    second = await startTestGateway({ env: PATIENT, databaseUrl: first.databaseUrl! });
     db = serverSql(first.databaseUrl!);
   });
   afterAll(async () => {

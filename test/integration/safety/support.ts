@@ -10,7 +10,7 @@ import { mintDevToken } from '../../../src/auth/dev-token.js';
 import { loadConfig } from '../../../src/config.js';
 import type { Database } from '../../../src/db/client.js';
 import { REASONS_BY_CODE, type ErrorCode } from '../../../src/errors/codes.js';
-import { ROOT_ADMIN, TEST_SECRET, type GqlResponse, type TestGateway } from '../../support/gateway.js';
+import { ROOT_ADMIN, TEST_SECRET, type TestGateway } from '../../support/gateway.js';
 
 /** Longer than any bounded wait inside the gateway (lock/statement timeouts, connect timeout); a request still running then hangs. */
 export const REQUEST_DEADLINE_MS = 20_000;
@@ -64,10 +64,6 @@ export async function graphql(
     body: JSON.stringify({ query, variables }),
   });
   return { ...response, correlationId };
-}
-
-export function asGqlResponse(response: RawResponse): GqlResponse {
-  return { status: response.status, headers: response.headers, body: response.json ?? {} };
 }
 
 const INTERNALS = [
@@ -168,6 +164,7 @@ export async function freePort(): Promise<number> {
 export class TcpProxy {
   private server: net.Server | null = null;
   private readonly sockets = new Set<net.Socket>();
+  private stalled = false;
 
   constructor(readonly port: number, private readonly target: { host: string; port: number }) {}
 
@@ -194,14 +191,28 @@ export class TcpProxy {
           upstream.destroy();
         });
       }
-      client.pipe(upstream);
-      upstream.pipe(client);
+      // Forwarded by hand rather than piped, so that stall() can swallow traffic like a dead network.
+      client.on('data', (chunk: Buffer) => void (this.stalled || upstream.write(chunk)));
+      upstream.on('data', (chunk: Buffer) => void (this.stalled || client.write(chunk)));
+      client.on('end', () => upstream.end());
+      upstream.on('end', () => client.end());
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(this.port, '127.0.0.1', () => resolve());
     });
     this.server = server;
+  }
+
+  /** From now on, bytes in either direction vanish and nobody is told: a network partition. */
+  stall(): void {
+    this.stalled = true;
+  }
+
+  /** Traffic flows again; connections that lost bytes meanwhile are cut, as after a real partition. */
+  heal(): void {
+    this.stalled = false;
+    this.dropConnections();
   }
 
   dropConnections(): number {
@@ -282,14 +293,6 @@ export async function databaseFingerprint(database: Database): Promise<Record<st
   const rows = await rowsOf(database, sql.raw(parts.join(' union all ')));
   return Object.fromEntries(rows.map((r) => [String(r.t), String(r.v)]));
 }
-
-export async function tableCounts(database: Database): Promise<Record<string, number>> {
-  const parts = APP_TABLES.map((table) => `select '${table}' as t, count(*)::int as n from ${table}`);
-  const rows = await rowsOf(database, sql.raw(parts.join(' union all ')));
-  return Object.fromEntries(rows.map((r) => [String(r.t), Number(r.n)]));
-}
-
-export { rowsOf };
 
 /** Sends the same request through whichever instance `pick` names: two instances share one database. */
 export type Pick = (index: number) => TestGateway;

@@ -12,8 +12,8 @@ async function tenantWithMembers(size: number): Promise<TenantFixture> {
   const tenant = await newTenant(t);
   const subjects = Array.from({ length: size - 1 }, () => uid('member'));
   // Small batches: concurrent enough to be quick, few enough not to queue on the tenant row lock.
-  for (let i = 0; i < subjects.length; i += 10) {
-    await Promise.all(subjects.slice(i, i + 10).map(async (sub) => ok(await bindTenant(t, tenant.owner, tenant.tenantId, sub, 'MEMBER'))));
+  for (let i = 0; i < subjects.length; i += 4) {
+    await Promise.all(subjects.slice(i, i + 4).map(async (sub) => ok(await bindTenant(t, tenant.owner, tenant.tenantId, sub, 'MEMBER'))));
   }
   await newProject(t, tenant.owner, tenant.tenantId);
   await newProject(t, tenant.owner, tenant.tenantId);

@@ -123,13 +123,19 @@ describe.skipIf(!available && !process.env.CI)('a real Prometheus scraping the g
     expect(refusal(outsider).reason).toBe('scope_mismatch');
 
     const denials = 'iam_mutations_total{job="iam-gateway",operation="bindTenantMembership",outcome="error",code="insufficient_permissions",reason="role_ceiling_exceeded"}';
-    await vi.waitFor(async () => expect(await valueOf(denials)).toBe(2), { timeout: 30_000, interval: 250 });
-    expect(await valueOf('iam_mutations_total{job="iam-gateway",operation="bindTenantMembership",outcome="error",reason="scope_mismatch"}')).toBe(1);
-    expect(await valueOf('iam_mutations_total{job="iam-gateway",operation="bindTenantMembership",outcome="success"}')).toBe(1);
-    expect(await valueOf('iam_mutations_total{job="iam-gateway",operation="createTenant",outcome="success"}')).toBe(1);
-    expect(await valueOf('sum(iam_authz_decisions_total{job="iam-gateway",directive="requiresCeiling",allowed="false"})')).toBe(3);
-    expect(await valueOf('sum by (reason) (iam_authz_decisions_total{job="iam-gateway",allowed="false",reason="role_ceiling_exceeded"})')).toBe(2);
-    expect(await valueOf('iam_authz_decision_duration_seconds_count{job="iam-gateway"}')).toBe(5);
+    // One scrape may land between two of the requests above: wait until a scrape holds them all.
+    await vi.waitFor(
+      async () => {
+        expect(await valueOf(denials)).toBe(2);
+        expect(await valueOf('iam_mutations_total{job="iam-gateway",operation="bindTenantMembership",outcome="error",reason="scope_mismatch"}')).toBe(1);
+        expect(await valueOf('iam_mutations_total{job="iam-gateway",operation="bindTenantMembership",outcome="success"}')).toBe(1);
+        expect(await valueOf('iam_mutations_total{job="iam-gateway",operation="createTenant",outcome="success"}')).toBe(1);
+        expect(await valueOf('sum(iam_authz_decisions_total{job="iam-gateway",directive="requiresCeiling",allowed="false"})')).toBe(3);
+        expect(await valueOf('sum by (reason) (iam_authz_decisions_total{job="iam-gateway",allowed="false",reason="role_ceiling_exceeded"})')).toBe(2);
+        expect(await valueOf('iam_authz_decision_duration_seconds_count{job="iam-gateway"}')).toBe(5);
+      },
+      { timeout: 30_000, interval: 250 },
+    );
     expect(await valueOf('iam_mutations_frozen{job="iam-gateway",scope="all"}')).toBe(0);
 
     // The series carry the scrape's target labels and nothing that names a tenant or a user.

@@ -3,33 +3,19 @@
  * introspection it runs before a token is pasted, and a query authenticated with a real token
  * all go to the gateway, and nothing leaves 127.0.0.1.
  */
-import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium, RUN_BROWSER_TESTS } from '../support/chromium.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, uid, type TestGateway } from '../support/gateway.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const runBrowser = existsSync(CHROMIUM) || process.env.IAM_REQUIRE_BROWSER === '1';
 
-describe.skipIf(!runBrowser)('GraphiQL on the real gateway', () => {
+describe.skipIf(!RUN_BROWSER_TESTS)('GraphiQL on the real gateway', () => {
   let t: TestGateway;
   let browser: Browser;
 
   beforeAll(async () => {
     t = await startTestGateway();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   }, 120_000);
 
   afterAll(async () => {

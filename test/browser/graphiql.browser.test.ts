@@ -4,11 +4,11 @@
  * non-local request blocked, and runs a query whose Authorization header must
  * reach the server through GraphiQL's own fetcher.
  */
-import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { buildSchema, graphql } from 'graphql';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium, RUN_BROWSER_TESTS } from '../support/chromium.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   GRAPHIQL_ASSET_BASE,
@@ -18,8 +18,6 @@ import {
   wantsGraphiql,
 } from '../../src/http/graphiql.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const runBrowser = existsSync(CHROMIUM) || process.env.IAM_REQUIRE_BROWSER === '1';
 
 // A real (tiny) schema, so GraphiQL's introspection request also gets a valid answer.
 const schema = buildSchema('type User { id: ID! } type Query { me: User }');
@@ -63,7 +61,7 @@ function startServer(authSeen: string[]): Promise<Server> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
-describe.skipIf(!runBrowser)('GraphiQL in a real browser', () => {
+describe.skipIf(!RUN_BROWSER_TESTS)('GraphiQL in a real browser', () => {
   const authSeen: string[] = [];
   let server: Server;
   let browser: Browser;
@@ -72,19 +70,7 @@ describe.skipIf(!runBrowser)('GraphiQL in a real browser', () => {
   beforeAll(async () => {
     server = await startServer(authSeen);
     baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   }, 60_000);
 
   afterAll(async () => {

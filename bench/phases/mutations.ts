@@ -24,7 +24,7 @@ export interface MutationsResult {
 }
 
 /** Each target twice, flipped then back: looping over the list, every call changes the role and writes audit. */
-async function clientRequests(context: PhaseContext, plan: ClientPlan, roles: Map<string, ProjectRoleName>): Promise<LoadRequest[]> {
+export async function clientRequests(context: PhaseContext, plan: ClientPlan, roles: Map<string, ProjectRoleName>): Promise<LoadRequest[]> {
   const once = (flipped: boolean) =>
     Promise.all(
       plan.targets.map((t) => {

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { Database, Executor } from '../db/client.js';
+import { inOrder } from '../db/pipeline.js';
 import { inTransaction } from '../db/transaction.js';
 import { gatewayError } from '../errors/index.js';
 import type { Decision, PolicyInput, ScopeCheck, TargetBindings } from '../policy/decision.js';
@@ -64,24 +65,25 @@ function tenantRoleIn(bindings: UserBindings, userId: string, tenantId: string |
  */
 async function load(tx: Executor, ctx: AuthorizeContext, request: AuthzRequest, config: Config, locking: boolean): Promise<Loaded> {
   const lock = (mode: LockMode): LockMode => (locking ? mode : 'none');
-  // Platform-level changes take the settings row exclusively: this serialises every platform-role
-  // change and freeze against all other mutations, which share it (last platform_admin race,
-  // grant racing the revocation of the granter's platform role).
-  const settings = await readSettings(tx, lock(request.scope === 'platform' ? 'update' : 'share'));
   const tenantIds = [request.tenantId, request.fromTenantId].filter((id): id is string => id !== null);
-  // The tenant row lock serialises every membership change inside a tenant: last-owner write
-  // skew, grant racing the revocation of the granter's tenant role, revoke cascade vs project bind.
-  // The project read (no lock; a project never changes tenant) rides in the same round trip.
-  const [tenantRows, project] = await Promise.all([
+  const targetIds = [...new Set(request.items.map((i) => i.userId).filter((id): id is string => id !== null))];
+  // One round trip, run by PostgreSQL in this order: each read after the locks before it.
+  const [settings, tenantRows, project, existingTargets, bindings] = await inOrder([
+    // Platform-level changes take the settings row exclusively: this serialises every platform-role
+    // change and freeze against all other mutations, which share it (last platform_admin race,
+    // grant racing the revocation of the granter's platform role).
+    readSettings(tx, lock(request.scope === 'platform' ? 'update' : 'share')),
+    // The tenant row lock serialises every membership change inside a tenant: last-owner write
+    // skew, grant racing the revocation of the granter's tenant role, revoke cascade vs project bind.
     readTenants(tx, tenantIds, lock('update')),
+    // No lock: a project never changes tenant.
     request.projectId === null ? null : readProject(tx, request.projectId),
+    // The target user row lock serialises binds of one user into different tenants (strict tenancy race).
+    readUsers(tx, targetIds, lock('update')),
+    readBindings(tx, [...new Set([ctx.actorUserId, ...targetIds])], request.projectId),
   ]);
   const tenant = tenantRows.find((t) => t.id === request.tenantId) ?? null;
   const fromTenant = tenantRows.find((t) => t.id === request.fromTenantId) ?? null;
-  const targetIds = [...new Set(request.items.map((i) => i.userId).filter((id): id is string => id !== null))];
-  // The target user row lock serialises binds of one user into different tenants (strict tenancy race).
-  const existingTargets = await readUsers(tx, targetIds, lock('update'));
-  const bindings = await readBindings(tx, [...new Set([ctx.actorUserId, ...targetIds])], request.projectId);
 
   const actorPlatformRoles = bindings.platformRoles.get(ctx.actorUserId) ?? [];
   const actorTenantRoles = new Map((bindings.tenantMemberships.get(ctx.actorUserId) ?? []).map((m) => [m.tenantId, m.role]));

@@ -1,4 +1,4 @@
-import { and, asc, count, eq, inArray } from 'drizzle-orm';
+import { and, asc, count, eq } from 'drizzle-orm';
 import type { Executor } from '../db/client.js';
 import {
   iamSettings,
@@ -12,36 +12,61 @@ import {
   type ProjectRow,
   type TenantRow,
 } from '../db/schema.js';
+import { compiled, inUuids, placeholder, uuidList } from '../db/statement.js';
 import type { PlatformRole, ProjectRole, TenantRole } from '../policy/roles.js';
 
 /** 'none' reads without locking (dry runs, reads); the others take the row lock named. */
 export type LockMode = 'none' | 'share' | 'update';
 
+type Lockable<R> = { for(strength: 'share' | 'update'): { prepare(name: string): { execute(values?: Record<string, unknown>): Promise<R> } } } & {
+  prepare(name: string): { execute(values?: Record<string, unknown>): Promise<R> };
+};
+
+/** One compiled statement per lock mode. */
+function withLockModes<V extends Record<string, unknown>, R>(name: string, build: (db: Executor) => Lockable<R>) {
+  const statements = {
+    none: compiled<V, R>(name, (db) => build(db)),
+    share: compiled<V, R>(`${name}_share`, (db) => build(db).for('share')),
+    update: compiled<V, R>(`${name}_update`, (db) => build(db).for('update')),
+  };
+  return (executor: Executor, lock: LockMode, values: V): Promise<R> => statements[lock](executor, values);
+}
+
+const settingsStatement = withLockModes<Record<string, never>, IamSettingsRow[]>('iam_settings', (db) =>
+  db.select().from(iamSettings).where(eq(iamSettings.id, 1)),
+);
+
 export async function readSettings(tx: Executor, lock: LockMode): Promise<IamSettingsRow> {
-  const query = tx.select().from(iamSettings).where(eq(iamSettings.id, 1));
-  const rows = lock === 'none' ? await query : await query.for(lock);
-  const row = rows[0];
+  const row = (await settingsStatement(tx, lock, {}))[0];
   if (row === undefined) throw new Error('iam_settings row is missing: migrations were not applied');
   return row;
 }
 
+const tenantsStatement = withLockModes<{ ids: string }, TenantRow[]>('tenants_by_id', (db) =>
+  db.select().from(tenants).where(inUuids(tenants.id, 'ids')).orderBy(asc(tenants.id)),
+);
+
 /** Locks tenants in id order, so that two transactions locking the same tenants cannot deadlock. */
 export async function readTenants(tx: Executor, ids: string[], lock: LockMode): Promise<TenantRow[]> {
-  if (ids.length === 0) return [];
-  const query = tx.select().from(tenants).where(inArray(tenants.id, ids)).orderBy(asc(tenants.id));
-  return lock === 'none' ? query : query.for(lock === 'share' ? 'share' : 'update');
+  return ids.length === 0 ? [] : tenantsStatement(tx, lock, { ids: uuidList(ids) });
 }
 
+const projectStatement = compiled<{ id: string }, ProjectRow[]>('project_by_id', (db) =>
+  db.select().from(projects).where(eq(projects.id, placeholder('id'))),
+);
+
 export async function readProject(tx: Executor, id: string): Promise<ProjectRow | null> {
-  const rows = await tx.select().from(projects).where(eq(projects.id, id));
-  return rows[0] ?? null;
+  return (await projectStatement(tx, { id }))[0] ?? null;
 }
+
+const usersStatement = withLockModes<{ ids: string }, { id: string }[]>('user_ids', (db) =>
+  db.select({ id: users.id }).from(users).where(inUuids(users.id, 'ids')).orderBy(asc(users.id)),
+);
 
 /** Locks target users in id order; returns the ids that exist. */
 export async function readUsers(tx: Executor, ids: string[], lock: LockMode): Promise<Set<string>> {
   if (ids.length === 0) return new Set();
-  const query = tx.select({ id: users.id }).from(users).where(inArray(users.id, ids)).orderBy(asc(users.id));
-  const rows = lock === 'none' ? await query : await query.for(lock === 'share' ? 'share' : 'update');
+  const rows = await usersStatement(tx, lock, { ids: uuidList(ids) });
   return new Set(rows.map((r) => r.id));
 }
 
@@ -51,31 +76,42 @@ export interface UserBindings {
   projectRoles: Map<string, ProjectRole>;
 }
 
+const platformRolesStatement = compiled<{ users: string }, { userId: string; role: string }[]>('active_platform_roles', (db) =>
+  db
+    .select({ userId: platformRoleBindings.userId, role: platformRoleBindings.role })
+    .from(platformRoleBindings)
+    .where(and(inUuids(platformRoleBindings.userId, 'users'), eq(platformRoleBindings.status, 'active'))),
+);
+
+const tenantRolesStatement = compiled<{ users: string }, { userId: string; tenantId: string; role: string }[]>('active_tenant_roles', (db) =>
+  db
+    .select({ userId: tenantMemberships.userId, tenantId: tenantMemberships.tenantId, role: tenantMemberships.role })
+    .from(tenantMemberships)
+    .where(and(inUuids(tenantMemberships.userId, 'users'), eq(tenantMemberships.status, 'active'))),
+);
+
+const projectRolesStatement = compiled<{ users: string; project: string }, { userId: string; role: string }[]>('active_project_roles', (db) =>
+  db
+    .select({ userId: projectMemberships.userId, role: projectMemberships.role })
+    .from(projectMemberships)
+    .where(
+      and(
+        eq(projectMemberships.projectId, placeholder('project')),
+        inUuids(projectMemberships.userId, 'users'),
+        eq(projectMemberships.status, 'active'),
+      ),
+    ),
+);
+
 /** Active bindings of the given users: all platform roles, all tenant memberships, roles in one project. */
 export async function readBindings(tx: Executor, userIds: string[], projectId: string | null): Promise<UserBindings> {
   const result: UserBindings = { platformRoles: new Map(), tenantMemberships: new Map(), projectRoles: new Map() };
   if (userIds.length === 0) return result;
+  const list = uuidList(userIds);
   const [platformRows, tenantRows, projectRows] = await Promise.all([
-    tx
-      .select({ userId: platformRoleBindings.userId, role: platformRoleBindings.role })
-      .from(platformRoleBindings)
-      .where(and(inArray(platformRoleBindings.userId, userIds), eq(platformRoleBindings.status, 'active'))),
-    tx
-      .select({ userId: tenantMemberships.userId, tenantId: tenantMemberships.tenantId, role: tenantMemberships.role })
-      .from(tenantMemberships)
-      .where(and(inArray(tenantMemberships.userId, userIds), eq(tenantMemberships.status, 'active'))),
-    projectId === null
-      ? Promise.resolve([])
-      : tx
-          .select({ userId: projectMemberships.userId, role: projectMemberships.role })
-          .from(projectMemberships)
-          .where(
-            and(
-              eq(projectMemberships.projectId, projectId),
-              inArray(projectMemberships.userId, userIds),
-              eq(projectMemberships.status, 'active'),
-            ),
-          ),
+    platformRolesStatement(tx, { users: list }),
+    tenantRolesStatement(tx, { users: list }),
+    projectId === null ? Promise.resolve([]) : projectRolesStatement(tx, { users: list, project: projectId }),
   ]);
   for (const row of platformRows) {
     const list = result.platformRoles.get(row.userId) ?? [];

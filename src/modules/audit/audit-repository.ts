@@ -3,6 +3,8 @@ import { and, desc, eq, gte, inArray, lt, lte, sql, type SQL } from 'drizzle-orm
 import type { Executor } from '../../db/client.js';
 import { auditChainHeads, auditLogs, type AuditLogRow } from '../../db/schema.js';
 import { auditRowHash, chainOf } from './hash.js';
+import { compiled, placeholder } from '../../db/statement.js';
+import { inOrder } from '../../db/pipeline.js';
 
 export interface AuditEntry {
   action: string;
@@ -20,73 +22,122 @@ export interface AuditOrigin {
   traceId: string;
 }
 
-/**
- * Appends rows to their hash chains. The chain head row is locked FOR UPDATE so that two
- * concurrent writers to one chain cannot both extend the same predecessor (a forked chain).
- */
-export async function appendAuditRows(tx: Executor, origin: AuditOrigin, entries: AuditEntry[]): Promise<AuditLogRow[]> {
-  if (entries.length === 0) return [];
-  const occurredAt = new Date();
-  const byChain = new Map<string, AuditEntry[]>();
-  for (const entry of entries) {
-    const chain = chainOf(entry.tenantId);
-    const list = byChain.get(chain);
-    if (list === undefined) byChain.set(chain, [entry]);
-    else list.push(entry);
-  }
-  const rows: (typeof auditLogs.$inferInsert)[] = [];
-  const heads: { chain: string; chainSeq: number; hash: string }[] = [];
-  // Chains in a fixed order, so two transactions appending to the same two chains cannot deadlock.
-  for (const chain of [...byChain.keys()].sort()) {
-    const head = await lockChainHead(tx, chain);
-    let chainSeq = head?.chainSeq ?? 0;
-    let prevHash: string | null = head && head.hash !== '' ? head.hash : null;
-    for (const entry of byChain.get(chain)!) {
-      chainSeq += 1;
-      const content = {
-        id: randomUUID(),
-        occurredAt,
-        correlationId: origin.correlationId,
-        traceId: origin.traceId,
-        actorUserId: origin.actorUserId,
-        action: entry.action,
-        targetUserId: entry.targetUserId,
-        tenantId: entry.tenantId,
-        projectId: entry.projectId,
-        before: entry.before ?? null,
-        after: entry.after ?? null,
-        reason: entry.reason ?? null,
-        chain,
-        chainSeq,
-        prevHash,
-      };
-      const hash = auditRowHash(content);
-      rows.push({ ...content, hash });
-      prevHash = hash;
-    }
-    heads.push({ chain, chainSeq, hash: prevHash! });
-  }
-  // Sent together (one round trip): the new heads are known already, and the transaction commits
-  // both or neither.
-  const [inserted] = await Promise.all([
-    tx.insert(auditLogs).values(rows).returning(),
-    ...heads.map((head) => tx.update(auditChainHeads).set({ chainSeq: head.chainSeq, hash: head.hash }).where(eq(auditChainHeads.chain, head.chain))),
-  ]);
-  return inserted;
+export type ChainHead = {
+  chain: string;
+  chainSeq: number;
+  hash: string;
+};
+
+/** The heads of the chains an append will extend, locked; from lockChainHeads. */
+export type LockedChainHeads = Map<string, ChainHead>;
+
+const lockHeadStatement = compiled<{ chain: string }, ChainHead[]>('audit_chain_head_update', (db) =>
+  db.select().from(auditChainHeads).where(eq(auditChainHeads.chain, placeholder('chain'))).for('update'),
+);
+
+const updateHeadStatement = compiled<ChainHead, unknown>('audit_chain_head_advance', (db) =>
+  db
+    .update(auditChainHeads)
+    .set({ chainSeq: placeholder('chainSeq') as never, hash: placeholder('hash') as never })
+    .where(eq(auditChainHeads.chain, placeholder('chain'))),
+);
+
+type AuditInsert = typeof auditLogs.$inferInsert;
+const AUDIT_COLUMNS = [
+  'id', 'occurredAt', 'correlationId', 'traceId', 'actorUserId', 'action', 'targetUserId', 'tenantId',
+  'projectId', 'before', 'after', 'reason', 'chain', 'chainSeq', 'prevHash', 'hash',
+] as const satisfies readonly (keyof AuditInsert)[];
+
+// before and after go as JSON text (or null) and are cast on the server: a jsonb column's own encoder
+// would turn null into the JSON value null, where an absent image is SQL NULL.
+type AuditInsertValues = Omit<AuditInsert, 'before' | 'after'> & { before: string | null; after: string | null };
+
+const insertOneStatement = compiled<AuditInsertValues, AuditLogRow[]>('audit_insert_one', (db) =>
+  db
+    .insert(auditLogs)
+    .values({
+      ...Object.fromEntries(AUDIT_COLUMNS.map((column) => [column, placeholder(column)])),
+      before: sql`${placeholder('before')}::jsonb`,
+      after: sql`${placeholder('after')}::jsonb`,
+    } as never)
+    .returning(),
+);
+
+const jsonText = (value: unknown): string | null => (value === null || value === undefined ? null : JSON.stringify(value));
+
+function insertAuditRows(tx: Executor, rows: AuditInsert[]): Promise<AuditLogRow[]> {
+  if (rows.length !== 1) return tx.insert(auditLogs).values(rows).returning();
+  const row = rows[0]!;
+  return insertOneStatement(tx, { ...row, before: jsonText(row.before), after: jsonText(row.after) });
 }
 
 /**
- * Locks a chain's head row, creating it before the chain's first row. Once the chain exists (every
- * append but its first) that is one statement; creating it first on every append would cost two.
+ * Locks the head rows of the chains, in chain order, so that two writers to one chain cannot both
+ * extend the same predecessor (a forked chain) and two writers to the same chains cannot deadlock.
+ * A service sends it with its own writes (one round trip) and hands the heads to appendAuditRows.
  */
-async function lockChainHead(tx: Executor, chain: string) {
-  const lock = () => tx.select().from(auditChainHeads).where(eq(auditChainHeads.chain, chain)).for('update');
-  const [head] = await lock();
-  if (head !== undefined) return head;
+export async function lockChainHeads(tx: Executor, chains: Iterable<string>): Promise<LockedChainHeads> {
+  const sorted = [...new Set(chains)].sort();
+  const found = await inOrder(sorted.map((chain) => lockHeadStatement(tx, { chain })));
+  const heads: LockedChainHeads = new Map();
+  for (const [index, chain] of sorted.entries()) {
+    // Created before the chain's first row only: on every other append the head exists.
+    heads.set(chain, found[index]![0] ?? (await createChainHead(tx, chain)));
+  }
+  return heads;
+}
+
+async function createChainHead(tx: Executor, chain: string): Promise<ChainHead> {
   // A writer creating the same chain concurrently makes this insert wait for it, then do nothing.
   await tx.insert(auditChainHeads).values({ chain, chainSeq: 0, hash: '' }).onConflictDoNothing();
-  const [created] = await lock();
-  return created;
+  const [created] = await lockHeadStatement(tx, { chain });
+  return created!;
+}
+
+/** The chains the entries go to. */
+export function chainsOf(entries: readonly { tenantId: string | null }[]): string[] {
+  return entries.map((entry) => chainOf(entry.tenantId));
+}
+
+/**
+ * Appends rows to their hash chains, under the chain heads' row locks: those given (locked earlier in
+ * the transaction by lockChainHeads), else taken here.
+ */
+export async function appendAuditRows(tx: Executor, origin: AuditOrigin, entries: AuditEntry[], locked?: LockedChainHeads): Promise<AuditLogRow[]> {
+  if (entries.length === 0) return [];
+  const heads = locked ?? (await lockChainHeads(tx, chainsOf(entries)));
+  const occurredAt = new Date();
+  const rows: AuditInsert[] = [];
+  const advanced = new Map<string, ChainHead>();
+  for (const entry of entries) {
+    const chain = chainOf(entry.tenantId);
+    const head = advanced.get(chain) ?? heads.get(chain);
+    if (head === undefined) throw new Error(`audit chain ${chain} was not locked before the append`);
+    const content = {
+      id: randomUUID(),
+      occurredAt,
+      correlationId: origin.correlationId,
+      traceId: origin.traceId,
+      actorUserId: origin.actorUserId,
+      action: entry.action,
+      targetUserId: entry.targetUserId,
+      tenantId: entry.tenantId,
+      projectId: entry.projectId,
+      before: entry.before ?? null,
+      after: entry.after ?? null,
+      reason: entry.reason ?? null,
+      chain,
+      chainSeq: head.chainSeq + 1,
+      prevHash: head.hash === '' ? null : head.hash,
+    };
+    const hash = auditRowHash(content);
+    rows.push({ ...content, hash });
+    advanced.set(chain, { chain, chainSeq: content.chainSeq, hash });
+  }
+  // Sent together (one round trip): the new heads are known already, and the transaction commits
+  // both or neither.
+  const [inserted] = await inOrder([insertAuditRows(tx, rows), ...[...advanced.values()].map((head) => updateHeadStatement(tx, head))]);
+  return inserted;
 }
 
 export interface AuditFilter {

@@ -1,4 +1,5 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
+import { compiled, inUuids, placeholder, uuidList } from '../../db/statement.js';
 import type { Executor } from '../../db/client.js';
 import { projectMemberships, tenantMemberships, type ProjectMembershipRow, type TenantMembershipRow } from '../../db/schema.js';
 import type { ProjectRole, TenantRole } from '../../policy/roles.js';
@@ -35,13 +36,35 @@ export async function revokeTenantMembershipRow(tx: Executor, tenantId: string, 
   return row ?? null;
 }
 
-export async function findProjectMemberships(tx: Executor, projectId: string, userIds: string[]): Promise<ProjectMembershipRow[]> {
-  if (userIds.length === 0) return [];
-  return tx
+const projectMembershipsStatement = compiled<{ project: string; users: string }, ProjectMembershipRow[]>('project_memberships_of_users', (db) =>
+  db
     .select()
     .from(projectMemberships)
-    .where(and(eq(projectMemberships.projectId, projectId), inArray(projectMemberships.userId, userIds)));
+    .where(and(eq(projectMemberships.projectId, placeholder('project')), inUuids(projectMemberships.userId, 'users'))),
+);
+
+/** The users' rows in the project, whatever their status. */
+export async function findProjectMemberships(tx: Executor, projectId: string, userIds: string[]): Promise<ProjectMembershipRow[]> {
+  return userIds.length === 0 ? [] : projectMembershipsStatement(tx, { project: projectId, users: uuidList(userIds) });
 }
+
+type ProjectMembershipValues = { tenantId: unknown; projectId: unknown; userId: unknown; role: unknown };
+
+function upsertProjectMembershipsQuery(db: Executor, values: ProjectMembershipValues[]) {
+  return db
+    .insert(projectMemberships)
+    .values(values.map((v) => ({ ...v, status: 'active' })) as never)
+    .onConflictDoUpdate({
+      target: [projectMemberships.projectId, projectMemberships.userId],
+      set: { role: sql`excluded.role`, status: 'active', updatedAt: now },
+    })
+    .returning();
+}
+
+// The common case, one binding, built once; a bulk's row count varies, so its statement is built each time.
+const upsertOneStatement = compiled<ProjectMembershipValues, ProjectMembershipRow[]>('upsert_project_membership', (db) =>
+  upsertProjectMembershipsQuery(db, [{ tenantId: placeholder('tenantId'), projectId: placeholder('projectId'), userId: placeholder('userId'), role: placeholder('role') }]),
+);
 
 /** Set-based: every binding in one statement, whatever the batch size. */
 export async function upsertProjectMemberships(
@@ -50,15 +73,9 @@ export async function upsertProjectMemberships(
   projectId: string,
   bindings: { userId: string; role: ProjectRole }[],
 ): Promise<ProjectMembershipRow[]> {
-  if (bindings.length === 0) return [];
-  return tx
-    .insert(projectMemberships)
-    .values(bindings.map((b) => ({ tenantId, projectId, userId: b.userId, role: b.role, status: 'active' })))
-    .onConflictDoUpdate({
-      target: [projectMemberships.projectId, projectMemberships.userId],
-      set: { role: sql`excluded.role`, status: 'active', updatedAt: now },
-    })
-    .returning();
+  const values = bindings.map((b) => ({ tenantId, projectId, userId: b.userId, role: b.role }));
+  if (values.length === 0) return [];
+  return values.length === 1 ? upsertOneStatement(tx, values[0]!) : upsertProjectMembershipsQuery(tx, values);
 }
 
 export async function revokeProjectMembershipRow(tx: Executor, projectId: string, userId: string): Promise<ProjectMembershipRow | null> {

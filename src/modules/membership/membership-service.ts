@@ -1,7 +1,8 @@
 import type { AuthzGrant } from '../../authz/types.js';
 import type { ProjectMembershipRow, TenantMembershipRow } from '../../db/schema.js';
 import type { ProjectRole, TenantRole } from '../../policy/roles.js';
-import { recordAudit, type AuditEntry } from '../audit/audit-service.js';
+import { inOrder } from '../../db/pipeline.js';
+import { lockAuditChain, recordAudit, type AuditEntry } from '../audit/audit-service.js';
 import {
   findProjectMemberships,
   findTenantMembership,
@@ -73,9 +74,15 @@ export async function revokeTenantMembership(
 export async function bindProjectMemberships(grant: AuthzGrant) {
   const bindings = grant.request.items.map((_, index) => decidedItem<ProjectRole>(grant, index));
   const { tenantId, projectId } = scopeIds(grant);
-  const existing = new Map((await findProjectMemberships(grant.tx, projectId, bindings.map((b) => b.userId))).map((r) => [r.userId, r]));
-  const toWrite = bindings.filter((_, index) => grant.decisions[index]!.changed || !existing.has(bindings[index]!.userId));
-  const written = await upsertProjectMemberships(grant.tx, tenantId, projectId, toWrite);
+  // A binding the decision found unchanged is active with that role already: nothing to write.
+  const toWrite = bindings.filter((_, index) => grant.decisions[index]!.changed);
+  // One round trip: the previous rows are read before the upsert runs, and the chain head is locked for the audit.
+  const [previous, written, heads] = await inOrder([
+    findProjectMemberships(grant.tx, projectId, bindings.map((b) => b.userId)),
+    upsertProjectMemberships(grant.tx, tenantId, projectId, toWrite),
+    toWrite.length === 0 ? undefined : lockAuditChain(grant),
+  ]);
+  const existing = new Map(previous.map((r) => [r.userId, r]));
   await recordAudit(
     grant,
     written.map((row) => ({
@@ -86,6 +93,7 @@ export async function bindProjectMemberships(grant: AuthzGrant) {
       before: bindingImage(existing.get(row.userId) ?? null),
       after: bindingImage(row),
     })),
+    heads,
   );
   const byUser = new Map([...existing, ...written.map((r) => [r.userId, r] as const)]);
   return { memberships: bindings.map((b) => byUser.get(b.userId)!), changedCount: written.length };

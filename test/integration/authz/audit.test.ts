@@ -199,6 +199,23 @@ describe('a successful change writes exactly its audit rows, in its own transact
     expect(await membershipXid('project_memberships', 'project_id', p3!, userId)).not.toBe(xids[0]);
   });
 
+  it('a first binding has no before image: SQL NULL, not the JSON value null, whether one row is written or several', async () => {
+    const tenant = await newTenant(t);
+    const projectId = await newProject(t, tenant.owner, tenant.tenantId);
+    const user = uid('user');
+    ok(await bindTenant(t, tenant.owner, tenant.tenantId, user, 'MEMBER'));
+    ok(await bindProject(t, tenant.owner, tenant.tenantId, projectId, user, 'VIEWER'));
+    const rows = await selectRows<{ action: string; before_is_null: boolean; after_type: string }>(
+      t,
+      sql`select action, before is null as before_is_null, jsonb_typeof(after) as after_type from audit_logs
+          where tenant_id = ${tenant.tenantId} and action in ('tenant.create', 'tenant_membership.bind', 'project.create', 'project_membership.bind')
+          order by seq`,
+    );
+    // tenant.create and the owner's binding are one two-row insert; the others one row each.
+    expect(rows.map((r) => r.action)).toEqual(['tenant.create', 'tenant_membership.bind', 'project.create', 'tenant_membership.bind', 'project_membership.bind']);
+    for (const row of rows) expect(row, row.action).toMatchObject({ before_is_null: true, after_type: 'object' });
+  });
+
   it('platform_role.assign and .revoke name the target and no tenant; a repeated assign writes none', async () => {
     const userId = await t.userId(uid('auditor'));
     const assign = await traced(t, ASSIGN_PLATFORM, { input: { userId, role: 'AUDITOR' } }, { as: ROOT_ADMIN });

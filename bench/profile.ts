@@ -1,5 +1,5 @@
-// `npm run bench:profile -- <reads|mutations> [seconds]`: one load run (the typical read, or
-// bindProjectMembership at c=16) with the inspector's CPU profiler on the gateway's thread, written
+// `npm run bench:profile -- <reads|mutations|bulk> [seconds]`: one load run (the typical read,
+// bindProjectMembership at c=16, or bulk binds of 500 one after another) with the inspector's CPU profiler on the gateway's thread, written
 // as bench/results/<phase>-<time>.cpuprofile (open it in Chrome DevTools or speedscope), and the
 // hottest functions by self time printed. The load generator runs in its own thread, off the profile.
 import { Session } from 'node:inspector/promises';
@@ -12,7 +12,8 @@ import { LoadGenerator } from './load.js';
 import { optionsFromEnv } from './options.js';
 import { clientRequests } from './phases/mutations.js';
 import { measure, readerRequests, TYPICAL_READ } from './phases/reads.js';
-import { settle } from './context.js';
+import { gqlRequest, settle } from './context.js';
+import { BULK_BIND } from './phases/bulk.js';
 import { failuresOf, requestsPerSecond } from './load.js';
 import { currentRoles, planClients } from './targets.js';
 
@@ -45,6 +46,20 @@ function hottest(profile: { nodes: ProfileNode[] }, top = 40): string {
   return ['By self time:', ...lines, '', 'By package or file:', ...packages].join('\n');
 }
 
+/** Bulk binds of the bulk tenant's 500 users, alternating roles, one after the other for `seconds`. */
+async function bulkCalls(context: PhaseContext, seconds: number) {
+  const { bench, load, dataset } = context;
+  const { tenant, projectId, targets } = dataset.bulk;
+  const clients = await Promise.all(
+    ['VIEWER', 'EDITOR'].map(async (role) => ({
+      requests: [await gqlRequest(bench, tenant.owner.sub, BULK_BIND, { input: { tenantId: tenant.id, projectId, bindings: targets.map((t) => ({ userId: t.id, role })) } })],
+    })),
+  );
+  const result = await load.run({ url: bench.url, connections: 1, duration: seconds, clients: [{ requests: clients.flatMap((c) => c.requests) }], expect: ['"changedCount"'] });
+  await settle(bench);
+  return { requestsPerSecond: requestsPerSecond(result), latency: result.latency, failures: failuresOf(result) };
+}
+
 async function main(): Promise<void> {
   const phase = process.argv[2] ?? 'mutations';
   const seconds = Number(process.argv[3] ?? 10);
@@ -57,6 +72,7 @@ async function main(): Promise<void> {
     const dataset = await loadDataset(bench, options.dataset);
     const context: PhaseContext = { bench, load, dataset, options };
     const run = async (runSeconds: number) => {
+      if (phase === 'bulk') return bulkCalls(context, runSeconds);
       if (phase === 'reads') return measure(context, await readerRequests(context, options.readConcurrency, TYPICAL_READ), runSeconds, ['"tenantMemberships"']);
       const roles = await currentRoles(bench.sql);
       const clients = await Promise.all(planClients(dataset, 16).map(async (plan) => ({ requests: await clientRequests(context, plan, roles) })));

@@ -13,7 +13,14 @@ import {
   type UserRow,
 } from './db/schema.js';
 import { projectsByIds, tenantsByIds } from './modules/tenancy/tenancy-repository.js';
-import { activePlatformRolesOf, projectMembershipsOf, tenantMembershipsOf, usersByIds } from './modules/users/user-repository.js';
+import {
+  activePlatformRolesOf,
+  projectMembershipsOf,
+  tenantMembershipsOf,
+  usersByIds,
+  viewerSnapshotOf,
+  type ViewerSnapshot,
+} from './modules/users/user-repository.js';
 import { decodeCursor, pageSize, parsePosition, toPage, type Page } from './pagination.js';
 import type { PlatformRole, TenantRole } from './policy/roles.js';
 import type { ViewerBindings } from './policy/visibility.js';
@@ -90,35 +97,55 @@ function connectionLoader<Row extends { id: string; createdAt: Date }>(
 }
 
 export function createLoaders(db: Executor, actorUserId: string | null) {
-  const tenantMembershipsOfUser = new DataLoader<string, TenantMembershipRow[]>(async (ids) =>
-    groupedBy(await tenantMembershipsOf(db, ids), 'userId', ids),
+  let snapshot: Promise<ViewerSnapshot | null> | null = null;
+  /** The actor's user row, bindings and their tenants, read once per request, when first needed. */
+  const actorSnapshot = (): Promise<ViewerSnapshot | null> => (snapshot ??= actorUserId === null ? Promise.resolve(null) : viewerSnapshotOf(db, actorUserId));
+
+  /** A batch function that answers the actor's key from its snapshot and reads only the other keys. */
+  const actorAware =
+    <T>(batch: (ids: readonly string[]) => Promise<T[]>, fromSnapshot: (snapshot: ViewerSnapshot | null) => T) =>
+    async (ids: readonly string[]): Promise<T[]> => {
+      const others = ids.filter((id) => id !== actorUserId);
+      if (others.length === ids.length) return batch(ids);
+      const [own, rest] = await Promise.all([actorSnapshot(), others.length === 0 ? [] : batch(others)]);
+      let next = 0;
+      return ids.map((id) => (id === actorUserId ? fromSnapshot(own) : rest[next++]!));
+    };
+
+  const tenantMembershipsOfUser = new DataLoader<string, TenantMembershipRow[]>(
+    actorAware(async (ids) => groupedBy(await tenantMembershipsOf(db, ids), 'userId', ids), (own) => own?.tenantMemberships ?? []),
   );
-  const platformRoles = new DataLoader<string, PlatformRole[]>(async (ids) =>
-    groupedBy(await activePlatformRolesOf(db, ids), 'userId', ids).map((rows) => rows.map((r) => r.role as PlatformRole)),
+  const platformRoles = new DataLoader<string, PlatformRole[]>(
+    actorAware(
+      async (ids) => groupedBy(await activePlatformRolesOf(db, ids), 'userId', ids).map((rows) => rows.map((r) => r.role as PlatformRole)),
+      (own) => (own?.platformRoles ?? []) as PlatformRole[],
+    ),
   );
   let viewer: Promise<ViewerBindings> | null = null;
   return {
-    user: new DataLoader<string, UserRow | null>(async (ids) => byId(await usersByIds(db, ids), ids)),
-    tenant: new DataLoader<string, TenantRow | null>(async (ids) => byId(await tenantsByIds(db, ids), ids)),
+    user: new DataLoader<string, UserRow | null>(actorAware(async (ids) => byId(await usersByIds(db, ids), ids), (own) => own?.user ?? null)),
+    // The tenants of the actor's memberships come with its snapshot when that has been read.
+    tenant: new DataLoader<string, TenantRow | null>(async (ids) => {
+      const known = new Map((snapshot === null ? [] : ((await snapshot)?.tenantMemberships ?? [])).map((m) => [m.tenant.id, m.tenant]));
+      const unknown = ids.filter((id) => !known.has(id));
+      const read = unknown.length === 0 ? [] : await tenantsByIds(db, unknown);
+      return byId([...known.values(), ...read], ids);
+    }),
     project: new DataLoader<string, ProjectRow | null>(async (ids) => byId(await projectsByIds(db, ids), ids)),
     platformRoles,
     tenantMembershipsOfUser,
-    projectMembershipsOfUser: new DataLoader<string, ProjectMembershipRow[]>(async (ids) =>
-      groupedBy(await projectMembershipsOf(db, ids), 'userId', ids),
+    projectMembershipsOfUser: new DataLoader<string, ProjectMembershipRow[]>(
+      actorAware(async (ids) => groupedBy(await projectMembershipsOf(db, ids), 'userId', ids), (own) => own?.projectMemberships ?? []),
     ),
     tenantMembers: connectionLoader<TenantMembershipRow>(db, tenantMemberships, tenantMemberships.tenantId, 'tenantId', eq(tenantMemberships.status, 'active')),
     projectMembers: connectionLoader<ProjectMembershipRow>(db, projectMemberships, projectMemberships.projectId, 'projectId', eq(projectMemberships.status, 'active')),
     tenantProjects: connectionLoader<ProjectRow>(db, projects, projects.tenantId, 'tenantId', undefined),
-    /** The actor's own bindings, read once per request, for visibility decisions on reads. */
+    /** The actor's own bindings, for visibility decisions on reads. */
     viewer: (): Promise<ViewerBindings> => {
-      viewer ??= (async () => {
-        if (actorUserId === null) return { platformRoles: [], tenantRoles: new Map() };
-        const [roles, memberships] = await Promise.all([platformRoles.load(actorUserId), tenantMembershipsOfUser.load(actorUserId)]);
-        return {
-          platformRoles: roles,
-          tenantRoles: new Map(memberships.filter((m) => m.status === 'active').map((m) => [m.tenantId, m.role as TenantRole])),
-        };
-      })();
+      viewer ??= actorSnapshot().then((own) => ({
+        platformRoles: (own?.platformRoles ?? []) as PlatformRole[],
+        tenantRoles: new Map((own?.tenantMemberships ?? []).filter((m) => m.status === 'active').map((m) => [m.tenantId, m.role as TenantRole])),
+      }));
       return viewer;
     },
   };

@@ -72,11 +72,11 @@ function wrap(fieldName: string, authz: FieldAuthz, resolve: Resolver, deps: Aut
   }
   if (tenantScoped !== null) {
     return async (source, args, ctx, info) => {
-      const actorUserId = requireAuthenticated(ctx);
+      requireAuthenticated(ctx);
       validate?.(args);
       const tenantId = requireUuid(valueAt(args, tenantScoped.tenantPath), tenantScoped.tenantPath);
       const projectId = optionalUuid(args, tenantScoped.projectPath);
-      const scope = await resolveReadScope(deps.database.db, actorUserId, tenantId, projectId);
+      const scope = await resolveReadScope(ctx.loaders, tenantId, projectId);
       return resolve(source, args, { ...ctx, scope }, info);
     };
   }

@@ -1,4 +1,5 @@
 import type { Sql } from 'postgres';
+import { isConnectionLost } from './connection-loss.js';
 
 /** Recycling at most this often bounds the pools alive at once (each retired one drains for a few seconds). */
 const MIN_RECYCLE_INTERVAL_MS = 1_000;
@@ -19,6 +20,7 @@ export class RecyclingClient {
   readonly client: Sql;
   private current: Sql;
   private lastRecycle = 0;
+  private deferred: NodeJS.Timeout | null = null;
   private ended = false;
   private readonly retiring = new Set<Promise<void>>();
 
@@ -27,19 +29,42 @@ export class RecyclingClient {
     const self = this;
     // The target is only a callable shell: every property and call goes to the current pool.
     this.client = new Proxy(function stand_in() {} as unknown as Sql, {
-      get: (_target, property) => Reflect.get(self.current, property),
+      get: (_target, property) => (property === 'unsafe' ? self.observedUnsafe : Reflect.get(self.current, property)),
       set: (_target, property, value) => Reflect.set(self.current, property, value),
       apply: (_target, thisArg, args) => Reflect.apply(self.current as unknown as (...a: unknown[]) => unknown, thisArg, args),
     });
   }
 
-  /** Replaces the pool (rate-limited); transactions already running finish on the old one. */
+  /**
+   * Statements outside transactions (reads) tell of a lost connection too: a server restart or a
+   * network cut kills every pooled connection, and each would otherwise fail one more request.
+   */
+  private readonly observedUnsafe = (...args: Parameters<Sql['unsafe']>) => {
+    const query = this.current.unsafe(...args);
+    // A side branch: the caller's own await still gets the error.
+    query.then(undefined, (error: unknown) => {
+      if (isConnectionLost(error)) this.recycle();
+    });
+    return query;
+  };
+
+  /**
+   * Replaces the pool; transactions already running finish on the old one. Rate-limited: trouble
+   * within the interval after a recycle replaces the pool once more when the interval ends, since
+   * the pool that came in may have been hit by the same fault.
+   */
   recycle(): boolean {
     // After end(), a query fails with CONNECTION_ENDED, which reads as a lost connection: opening
     // a fresh pool then would bring a closed database back to life (and leak its connections).
     if (this.ended) return false;
     const now = Date.now();
-    if (now - this.lastRecycle < MIN_RECYCLE_INTERVAL_MS) return false;
+    if (now - this.lastRecycle < MIN_RECYCLE_INTERVAL_MS) {
+      this.deferred ??= setTimeout(() => {
+        this.deferred = null;
+        this.recycle();
+      }, this.lastRecycle + MIN_RECYCLE_INTERVAL_MS - now).unref();
+      return false;
+    }
     this.lastRecycle = now;
     const retired = this.current;
     this.current = this.open();
@@ -51,6 +76,7 @@ export class RecyclingClient {
 
   async end(): Promise<void> {
     this.ended = true;
+    if (this.deferred !== null) clearTimeout(this.deferred);
     await Promise.all([this.current.end({ timeout: RETIRED_DRAIN_SECONDS }), ...this.retiring]);
   }
 }

@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { relations, sql } from 'drizzle-orm';
 import {
   bigserial,
   boolean,
@@ -185,3 +185,20 @@ export type ProjectMembershipRow = typeof projectMemberships.$inferSelect;
 export type PlatformRoleBindingRow = typeof platformRoleBindings.$inferSelect;
 export type AuditLogRow = typeof auditLogs.$inferSelect;
 export type IamSettingsRow = typeof iamSettings.$inferSelect;
+
+// Relations, for the relational queries that read a user with its bindings in one statement.
+export const usersRelations = relations(users, ({ many }) => ({
+  platformRoleBindings: many(platformRoleBindings),
+  tenantMemberships: many(tenantMemberships),
+  projectMemberships: many(projectMemberships),
+}));
+export const platformRoleBindingsRelations = relations(platformRoleBindings, ({ one }) => ({
+  user: one(users, { fields: [platformRoleBindings.userId], references: [users.id] }),
+}));
+export const tenantMembershipsRelations = relations(tenantMemberships, ({ one }) => ({
+  user: one(users, { fields: [tenantMemberships.userId], references: [users.id] }),
+  tenant: one(tenants, { fields: [tenantMemberships.tenantId], references: [tenants.id] }),
+}));
+export const projectMembershipsRelations = relations(projectMemberships, ({ one }) => ({
+  user: one(users, { fields: [projectMemberships.userId], references: [users.id] }),
+}));

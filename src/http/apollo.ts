@@ -1,5 +1,5 @@
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { GraphQLSchema } from 'graphql';
 import type { GatewayContext } from '../context.js';
@@ -57,7 +57,14 @@ export function createApollo(
     hideSchemaDetailsFromClientErrors: true,
     validationRules: [...armor.validationRules, singleMutationFieldRule],
     // armor's types name the CommonJS build of @apollo/server; the plugin objects are the same.
-    plugins: [...(armor.plugins as unknown as ApolloServerPlugin<GatewayContext>[]), requestLogging, ...(options.plugins ?? []), ApolloServerPluginLandingPageDisabled()],
+    // Cache control is off: nothing here sets cache hints, and its per-field hook costs every request.
+    plugins: [
+      ...(armor.plugins as unknown as ApolloServerPlugin<GatewayContext>[]),
+      requestLogging,
+      ...(options.plugins ?? []),
+      ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginCacheControlDisabled(),
+    ],
     formatError: (formatted, error) => formatGatewayError(formatted, error, currentRequestScope()),
   });
 }

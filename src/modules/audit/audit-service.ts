@@ -11,7 +11,7 @@ import { chainOf } from './hash.js';
 export type { AuditEntry };
 
 /** Writes the audit rows of an authorized change, in the change's own transaction; heads: see lockAuditChains. */
-export function recordAudit(grant: AuthzGrant, entries: AuditEntry[], heads?: LockedChainHeads): Promise<AuditLogRow[]> {
+export function recordAudit(grant: AuthzGrant, entries: AuditEntry[], heads?: LockedChainHeads): Promise<void> {
   return appendAuditRows(grant.tx, { actorUserId: grant.actorUserId, correlationId: grant.correlationId, traceId: grant.traceId }, entries, heads);
 }
 

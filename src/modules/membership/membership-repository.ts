@@ -48,34 +48,36 @@ export async function findProjectMemberships(tx: Executor, projectId: string, us
   return userIds.length === 0 ? [] : projectMembershipsStatement(tx, { project: projectId, users: uuidList(userIds) });
 }
 
-type ProjectMembershipValues = { tenantId: unknown; projectId: unknown; userId: unknown; role: unknown };
-
-function upsertProjectMembershipsQuery(db: Executor, values: ProjectMembershipValues[]) {
-  return db
+/**
+ * Set-based: every binding in one statement, whatever the batch size, its rows sent as one JSON
+ * parameter so that the statement (built once) is the same for one binding and for 500. The select
+ * lists the table's columns in their declared order, as an insert from a select requires.
+ */
+const upsertStatement = compiled<{ tenantId: string; projectId: string; bindings: string }, ProjectMembershipRow[]>('upsert_project_memberships', (db) =>
+  db
     .insert(projectMemberships)
-    .values(values.map((v) => ({ ...v, status: 'active' })) as never)
+    .select(
+      sql`select gen_random_uuid(), ${placeholder('projectId')}::uuid, ${placeholder('tenantId')}::uuid, r.user_id, r.role, 'active', ${now}, ${now}
+          from jsonb_array_elements(${placeholder('bindings')}::jsonb) with ordinality as e(value, n)
+          cross join lateral jsonb_populate_record(null::project_memberships, e.value) as r
+          order by e.n`,
+    )
     .onConflictDoUpdate({
       target: [projectMemberships.projectId, projectMemberships.userId],
       set: { role: sql`excluded.role`, status: 'active', updatedAt: now },
     })
-    .returning();
-}
-
-// The common case, one binding, built once; a bulk's row count varies, so its statement is built each time.
-const upsertOneStatement = compiled<ProjectMembershipValues, ProjectMembershipRow[]>('upsert_project_membership', (db) =>
-  upsertProjectMembershipsQuery(db, [{ tenantId: placeholder('tenantId'), projectId: placeholder('projectId'), userId: placeholder('userId'), role: placeholder('role') }]),
+    .returning(),
 );
 
-/** Set-based: every binding in one statement, whatever the batch size. */
 export async function upsertProjectMemberships(
   tx: Executor,
   tenantId: string,
   projectId: string,
   bindings: { userId: string; role: ProjectRole }[],
 ): Promise<ProjectMembershipRow[]> {
-  const values = bindings.map((b) => ({ tenantId, projectId, userId: b.userId, role: b.role }));
-  if (values.length === 0) return [];
-  return values.length === 1 ? upsertOneStatement(tx, values[0]!) : upsertProjectMembershipsQuery(tx, values);
+  if (bindings.length === 0) return [];
+  const rows = bindings.map((b) => ({ user_id: b.userId, role: b.role }));
+  return upsertStatement(tx, { tenantId, projectId, bindings: JSON.stringify(rows) });
 }
 
 export async function revokeProjectMembershipRow(tx: Executor, projectId: string, userId: string): Promise<ProjectMembershipRow | null> {

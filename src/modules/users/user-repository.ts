@@ -1,4 +1,5 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { compiled, placeholder } from '../../db/statement.js';
 import type { Executor } from '../../db/client.js';
 import {
   platformRoleBindings,
@@ -7,6 +8,7 @@ import {
   users,
   type ProjectMembershipRow,
   type TenantMembershipRow,
+  type TenantRow,
   type UserRow,
 } from '../../db/schema.js';
 
@@ -44,4 +46,37 @@ export async function tenantMembershipsOf(db: Executor, userIds: readonly string
 export async function projectMembershipsOf(db: Executor, userIds: readonly string[]): Promise<ProjectMembershipRow[]> {
   if (userIds.length === 0) return [];
   return db.select().from(projectMemberships).where(inArray(projectMemberships.userId, [...userIds])).orderBy(projectMemberships.createdAt, projectMemberships.id);
+}
+
+export interface ViewerSnapshot {
+  user: UserRow;
+  /** Active platform roles, by role. */
+  platformRoles: string[];
+  /** Every tenant membership, in creation order, with its tenant. */
+  tenantMemberships: (TenantMembershipRow & { tenant: TenantRow })[];
+  /** Every project membership, in creation order. */
+  projectMemberships: ProjectMembershipRow[];
+}
+
+// One statement for what nearly every request reads about its actor: the user, its bindings and
+// their tenants (three waves of two to five statements before).
+const viewerStatement = compiled<{ id: string }, (UserRow & Omit<ViewerSnapshot, 'user' | 'platformRoles'> & { platformRoleBindings: { role: string }[] }) | undefined>(
+  'viewer_snapshot',
+  (db) =>
+    db.query.users.findFirst({
+      where: eq(users.id, placeholder('id')),
+      with: {
+        platformRoleBindings: { columns: { role: true }, where: eq(platformRoleBindings.status, 'active'), orderBy: asc(platformRoleBindings.role) },
+        tenantMemberships: { with: { tenant: true }, orderBy: [asc(tenantMemberships.createdAt), asc(tenantMemberships.id)] },
+        projectMemberships: { orderBy: [asc(projectMemberships.createdAt), asc(projectMemberships.id)] },
+      },
+    }),
+);
+
+/** The user with its bindings, or null when there is no such user. */
+export async function viewerSnapshotOf(db: Executor, userId: string): Promise<ViewerSnapshot | null> {
+  const row = await viewerStatement(db, { id: userId });
+  if (row === undefined) return null;
+  const { platformRoleBindings: roles, tenantMemberships: memberships, projectMemberships: projectRows, ...user } = row;
+  return { user, platformRoles: roles.map((r) => r.role), tenantMemberships: memberships, projectMemberships: projectRows };
 }

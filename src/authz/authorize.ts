@@ -3,6 +3,8 @@ import type { Config } from '../config.js';
 import type { Database, Executor } from '../db/client.js';
 import { inOrder } from '../db/pipeline.js';
 import { inTransaction } from '../db/transaction.js';
+import { lockExistingChainHead } from '../modules/audit/audit-repository.js';
+import { chainOf } from '../modules/audit/hash.js';
 import { gatewayError } from '../errors/index.js';
 import type { Decision, PolicyInput, ScopeCheck, TargetBindings } from '../policy/decision.js';
 import { answeringRefusal, decide } from '../policy/engine.js';
@@ -68,7 +70,7 @@ async function load(tx: Executor, ctx: AuthorizeContext, request: AuthzRequest, 
   const tenantIds = [request.tenantId, request.fromTenantId].filter((id): id is string => id !== null);
   const targetIds = [...new Set(request.items.map((i) => i.userId).filter((id): id is string => id !== null))];
   // One round trip, run by PostgreSQL in this order: each read after the locks before it.
-  const [settings, tenantRows, project, existingTargets, bindings] = await inOrder([
+  const [settings, tenantRows, project, existingTargets, bindings, auditHead] = await inOrder([
     // Platform-level changes take the settings row exclusively: this serialises every platform-role
     // change and freeze against all other mutations, which share it (last platform_admin race,
     // grant racing the revocation of the granter's platform role).
@@ -81,6 +83,8 @@ async function load(tx: Executor, ctx: AuthorizeContext, request: AuthzRequest, 
     // The target user row lock serialises binds of one user into different tenants (strict tenancy race).
     readUsers(tx, targetIds, lock('update')),
     readBindings(tx, [...new Set([ctx.actorUserId, ...targetIds])], request.projectId),
+    // The change's audit rows extend this chain: locked now, the append needs no round trip of its own.
+    locking && request.tenantId !== null ? lockExistingChainHead(tx, chainOf(request.tenantId)) : null,
   ]);
   const tenant = tenantRows.find((t) => t.id === request.tenantId) ?? null;
   const fromTenant = tenantRows.find((t) => t.id === request.fromTenantId) ?? null;
@@ -141,7 +145,9 @@ async function load(tx: Executor, ctx: AuthorizeContext, request: AuthzRequest, 
         : { rehome: { fromTenantId: request.fromTenantId, targetRoleInFromTenant: rehomeRole, fromTenantActiveOwners } }),
     }),
   );
-  return { state: { settings, tenant, project, fromTenant }, inputs };
+  const projectMemberships = new Map(targetIds.flatMap((id) => (bindings.projectRows.has(id) ? [[id, bindings.projectRows.get(id)!] as const] : [])));
+  const auditHeads = new Map(auditHead === null ? [] : [[auditHead.chain, auditHead]]);
+  return { state: { settings, tenant, project, fromTenant, projectMemberships, auditHeads }, inputs };
 }
 
 const DENIAL_MESSAGES: Partial<Record<string, (d: Decision) => string>> = {

@@ -9,6 +9,7 @@ import {
   tenants,
   users,
   type IamSettingsRow,
+  type ProjectMembershipRow,
   type ProjectRow,
   type TenantRow,
 } from '../db/schema.js';
@@ -74,6 +75,8 @@ export interface UserBindings {
   platformRoles: Map<string, PlatformRole[]>;
   tenantMemberships: Map<string, { tenantId: string; role: TenantRole }[]>;
   projectRoles: Map<string, ProjectRole>;
+  /** The users' rows in the project, whatever their status. */
+  projectRows: Map<string, ProjectMembershipRow>;
 }
 
 const platformRolesStatement = compiled<{ users: string }, { userId: string; role: string }[]>('active_platform_roles', (db) =>
@@ -90,28 +93,23 @@ const tenantRolesStatement = compiled<{ users: string }, { userId: string; tenan
     .where(and(inUuids(tenantMemberships.userId, 'users'), eq(tenantMemberships.status, 'active'))),
 );
 
-const projectRolesStatement = compiled<{ users: string; project: string }, { userId: string; role: string }[]>('active_project_roles', (db) =>
+// Every status: the decision reads the active role, the change the previous row (its audit before image).
+const projectRowsStatement = compiled<{ users: string; project: string }, ProjectMembershipRow[]>('project_memberships_of_users', (db) =>
   db
-    .select({ userId: projectMemberships.userId, role: projectMemberships.role })
+    .select()
     .from(projectMemberships)
-    .where(
-      and(
-        eq(projectMemberships.projectId, placeholder('project')),
-        inUuids(projectMemberships.userId, 'users'),
-        eq(projectMemberships.status, 'active'),
-      ),
-    ),
+    .where(and(eq(projectMemberships.projectId, placeholder('project')), inUuids(projectMemberships.userId, 'users'))),
 );
 
 /** Active bindings of the given users: all platform roles, all tenant memberships, roles in one project. */
 export async function readBindings(tx: Executor, userIds: string[], projectId: string | null): Promise<UserBindings> {
-  const result: UserBindings = { platformRoles: new Map(), tenantMemberships: new Map(), projectRoles: new Map() };
+  const result: UserBindings = { platformRoles: new Map(), tenantMemberships: new Map(), projectRoles: new Map(), projectRows: new Map() };
   if (userIds.length === 0) return result;
   const list = uuidList(userIds);
   const [platformRows, tenantRows, projectRows] = await Promise.all([
     platformRolesStatement(tx, { users: list }),
     tenantRolesStatement(tx, { users: list }),
-    projectId === null ? Promise.resolve([]) : projectRolesStatement(tx, { users: list, project: projectId }),
+    projectId === null ? Promise.resolve([]) : projectRowsStatement(tx, { users: list, project: projectId }),
   ]);
   for (const row of platformRows) {
     const list = result.platformRoles.get(row.userId) ?? [];
@@ -123,7 +121,10 @@ export async function readBindings(tx: Executor, userIds: string[], projectId: s
     list.push({ tenantId: row.tenantId, role: row.role as TenantRole });
     result.tenantMemberships.set(row.userId, list);
   }
-  for (const row of projectRows) result.projectRoles.set(row.userId, row.role as ProjectRole);
+  for (const row of projectRows) {
+    result.projectRows.set(row.userId, row);
+    if (row.status === 'active') result.projectRoles.set(row.userId, row.role as ProjectRole);
+  }
   return result;
 }
 

@@ -1,5 +1,6 @@
 import type { Executor } from '../db/client.js';
-import type { IamSettingsRow, ProjectRow, TenantRow } from '../db/schema.js';
+import type { IamSettingsRow, ProjectMembershipRow, ProjectRow, TenantRow } from '../db/schema.js';
+import type { LockedChainHeads } from '../modules/audit/audit-repository.js';
 import type { Decision, PolicyAction } from '../policy/decision.js';
 import type { QualifiedRole, ScopeKind } from '../policy/roles.js';
 
@@ -26,6 +27,10 @@ export interface AuthzState {
   tenant: TenantRow | null;
   project: ProjectRow | null;
   fromTenant: TenantRow | null;
+  /** The target users' rows in the request's project, whatever their status (empty without a project). */
+  projectMemberships: ReadonlyMap<string, ProjectMembershipRow>;
+  /** The audit chain head of the request's tenant, locked with the rows above when the chain exists. */
+  auditHeads: LockedChainHeads;
 }
 
 /** Handed to a resolver once every item of its request is allowed. */

@@ -79,6 +79,11 @@ function insertAuditRows(tx: Executor, rows: AuditInsert[]): Promise<unknown> {
     order by e.n`);
 }
 
+/** Locks a chain's head row if the chain exists (it is created by lockChainHeads before its first row). */
+export async function lockExistingChainHead(tx: Executor, chain: string): Promise<ChainHead | null> {
+  return (await lockHeadStatement(tx, { chain }))[0] ?? null;
+}
+
 /**
  * Locks the head rows of the chains, in chain order, so that two writers to one chain cannot both
  * extend the same predecessor (a forked chain) and two writers to the same chains cannot deadlock.
@@ -109,11 +114,12 @@ export function chainsOf(entries: readonly { tenantId: string | null }[]): strin
 
 /**
  * Appends rows to their hash chains, under the chain heads' row locks: those given (locked earlier in
- * the transaction by lockChainHeads), else taken here.
+ * the transaction), the others taken here.
  */
-export async function appendAuditRows(tx: Executor, origin: AuditOrigin, entries: AuditEntry[], locked?: LockedChainHeads): Promise<void> {
+export async function appendAuditRows(tx: Executor, origin: AuditOrigin, entries: AuditEntry[], locked: LockedChainHeads = new Map()): Promise<void> {
   if (entries.length === 0) return;
-  const heads = locked ?? (await lockChainHeads(tx, chainsOf(entries)));
+  const missing = chainsOf(entries).filter((chain) => !locked.has(chain));
+  const heads = missing.length === 0 ? locked : new Map([...locked, ...(await lockChainHeads(tx, missing))]);
   const occurredAt = new Date();
   const rows: AuditInsert[] = [];
   const advanced = new Map<string, ChainHead>();

@@ -5,22 +5,14 @@ import type { AuditLogRow } from '../../db/schema.js';
 import type { Executor } from '../../db/client.js';
 import { administeredTenantIds, isPlatformViewer, type ViewerBindings } from '../../policy/visibility.js';
 import { decodeCursor, encodeCursor, pageSize, type Page } from '../../pagination.js';
-import { appendAuditRows, findAuditRows, lockChainHeads, type AuditEntry, type AuditFilter, type LockedChainHeads } from './audit-repository.js';
-import { chainOf } from './hash.js';
+import { appendAuditRows, findAuditRows, type AuditEntry, type AuditFilter } from './audit-repository.js';
 
 export type { AuditEntry };
 
-/** Writes the audit rows of an authorized change, in the change's own transaction; heads: see lockAuditChains. */
-export function recordAudit(grant: AuthzGrant, entries: AuditEntry[], heads?: LockedChainHeads): Promise<void> {
-  return appendAuditRows(grant.tx, { actorUserId: grant.actorUserId, correlationId: grant.correlationId, traceId: grant.traceId }, entries, heads);
-}
-
-/**
- * Locks the audit chain of the grant's tenant (or the platform chain), for a service to send with
- * its own writes and pass to recordAudit: one round trip fewer than recordAudit locking it.
- */
-export function lockAuditChain(grant: AuthzGrant): Promise<LockedChainHeads> {
-  return lockChainHeads(grant.tx, [chainOf(grant.request.tenantId)]);
+/** Writes the audit rows of an authorized change, in the change's own transaction, under the chain heads the grant locked. */
+export function recordAudit(grant: AuthzGrant, entries: AuditEntry[]): Promise<void> {
+  const origin = { actorUserId: grant.actorUserId, correlationId: grant.correlationId, traceId: grant.traceId };
+  return appendAuditRows(grant.tx, origin, entries, grant.state.auditHeads);
 }
 
 export type AuditFilterInput = AuditFilter;

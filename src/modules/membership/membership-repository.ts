@@ -1,5 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm';
-import { compiled, inUuids, placeholder, uuidList } from '../../db/statement.js';
+import { compiled, placeholder } from '../../db/statement.js';
 import type { Executor } from '../../db/client.js';
 import { projectMemberships, tenantMemberships, type ProjectMembershipRow, type TenantMembershipRow } from '../../db/schema.js';
 import type { ProjectRole, TenantRole } from '../../policy/roles.js';
@@ -34,18 +34,6 @@ export async function revokeTenantMembershipRow(tx: Executor, tenantId: string, 
     .where(and(eq(tenantMemberships.tenantId, tenantId), eq(tenantMemberships.userId, userId), eq(tenantMemberships.status, 'active')))
     .returning();
   return row ?? null;
-}
-
-const projectMembershipsStatement = compiled<{ project: string; users: string }, ProjectMembershipRow[]>('project_memberships_of_users', (db) =>
-  db
-    .select()
-    .from(projectMemberships)
-    .where(and(eq(projectMemberships.projectId, placeholder('project')), inUuids(projectMemberships.userId, 'users'))),
-);
-
-/** The users' rows in the project, whatever their status. */
-export async function findProjectMemberships(tx: Executor, projectId: string, userIds: string[]): Promise<ProjectMembershipRow[]> {
-  return userIds.length === 0 ? [] : projectMembershipsStatement(tx, { project: projectId, users: uuidList(userIds) });
 }
 
 /**

@@ -2,9 +2,8 @@ import type { AuthzGrant } from '../../authz/types.js';
 import type { ProjectMembershipRow, TenantMembershipRow } from '../../db/schema.js';
 import type { ProjectRole, TenantRole } from '../../policy/roles.js';
 import { inOrder } from '../../db/pipeline.js';
-import { lockAuditChain, recordAudit, type AuditEntry } from '../audit/audit-service.js';
+import { recordAudit, type AuditEntry } from '../audit/audit-service.js';
 import {
-  findProjectMemberships,
   findTenantMembership,
   revokeProjectMembershipRow,
   revokeProjectMembershipsInTenant,
@@ -74,28 +73,26 @@ export async function revokeTenantMembership(
 export async function bindProjectMemberships(grant: AuthzGrant) {
   const bindings = grant.request.items.map((_, index) => decidedItem<ProjectRole>(grant, index));
   const { tenantId, projectId } = scopeIds(grant);
+  const previous = grant.state.projectMemberships;
   // A binding the decision found unchanged is active with that role already: nothing to write.
   const toWrite = bindings.filter((_, index) => grant.decisions[index]!.changed);
-  // One round trip: the previous rows are read before the upsert runs, and the chain head is locked for the audit.
-  const [previous, written, heads] = await inOrder([
-    findProjectMemberships(grant.tx, projectId, bindings.map((b) => b.userId)),
+  // The audit rows are known before the write (the previous rows were read with the decision, the
+  // new ones are active with the role asked for): both go in one round trip.
+  const [written] = await inOrder([
     upsertProjectMemberships(grant.tx, tenantId, projectId, toWrite),
-    toWrite.length === 0 ? undefined : lockAuditChain(grant),
+    recordAudit(
+      grant,
+      toWrite.map((b) => ({
+        action: 'project_membership.bind',
+        targetUserId: b.userId,
+        tenantId,
+        projectId,
+        before: bindingImage(previous.get(b.userId) ?? null),
+        after: bindingImage({ role: b.role, status: 'active' }),
+      })),
+    ),
   ]);
-  const existing = new Map(previous.map((r) => [r.userId, r]));
-  await recordAudit(
-    grant,
-    written.map((row) => ({
-      action: 'project_membership.bind',
-      targetUserId: row.userId,
-      tenantId,
-      projectId,
-      before: bindingImage(existing.get(row.userId) ?? null),
-      after: bindingImage(row),
-    })),
-    heads,
-  );
-  const byUser = new Map([...existing, ...written.map((r) => [r.userId, r] as const)]);
+  const byUser = new Map([...previous, ...written.map((r) => [r.userId, r] as const)]);
   return { memberships: bindings.map((b) => byUser.get(b.userId)!), changedCount: written.length };
 }
 

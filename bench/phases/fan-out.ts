@@ -20,9 +20,8 @@ export interface FanOutRow {
 export interface FanOutResult {
   rows: FanOutRow[];
   /**
-   * The gateway's answer to the literal `members(first: 200)` form, null when it is accepted:
-   * graphql-armor's cost limit multiplies by a literal `first` only, so the same page asked for
-   * with a variable is not refused.
+   * The gateway's answer to the literal `members(first: 200)` form, null when it is accepted (the
+   * cost limit counts a written page size and one passed as a variable alike).
    */
   literalRefusal: string | null;
   /** The statement count does not grow with the members returned. */

@@ -1,4 +1,5 @@
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { variableCostLimitPlugin } from './cost-limit.js';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { GraphQLSchema } from 'graphql';
@@ -13,8 +14,9 @@ export const QUERY_LIMITS = {
   maxAliases: 15,
   maxDirectives: 20,
   maxTokens: 2_000,
-  // graphql-armor multiplies a selection by its literal `first`: one full page (first: 200) of
-  // members with their users costs about 25 000, a page of pages (50 tenants x 50 members) 41 000.
+  // A selection costs its page size (`first`, written in the document or passed as a variable:
+  // cost-limit.ts) times its children: one full page (first: 200) of members with their users
+  // costs about 25 000, a page of pages (50 tenants x 50 members) 41 000.
   maxCost: 30_000,
 } as const;
 
@@ -61,6 +63,7 @@ export function createApollo(
     plugins: [
       ...(armor.plugins as unknown as ApolloServerPlugin<GatewayContext>[]),
       requestLogging,
+      variableCostLimitPlugin<GatewayContext>(QUERY_LIMITS.maxCost),
       ...(options.plugins ?? []),
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginCacheControlDisabled(),

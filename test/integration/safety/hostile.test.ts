@@ -93,6 +93,24 @@ describe('hostile input', () => {
     if (configured !== null) expect(refused.json.errors.map((e: { message: string }) => e.message).join(' ')).toContain(`limit of ${configured} exceeded`);
   });
 
+  // The costly document with its page sizes passed as variables, or left to a variable's default.
+  const costlyWithVariables = costlyDocument.replace('query', '').replace(/first: 200/g, 'first: $n');
+  it.each([
+    ['a variable', `query($n: Int) ${costlyWithVariables}`, { n: 200 }],
+    ["a variable's default", `query($n: Int = 200) ${costlyWithVariables}`, {}],
+  ])('counts page sizes passed as %s in the cost, as it counts written ones', async (_, query, variables) => {
+    expectAccepted(await postJson(t, { query, variables: { n: 10 } }, bearer(token)));
+    const correlationId = `hostile-cost-variables-${uid('c')}`;
+    const refused = await postJson(t, { query, variables }, { ...bearer(token), 'x-correlation-id': correlationId });
+    expectDocumentRefused(refused, 'query_too_complex', correlationId);
+    expect(refused.json.errors.map((e: { message: string }) => e.message).join(' ')).toContain(`limit of ${QUERY_LIMITS.maxCost} exceeded`);
+  });
+
+  it("leaves an oversized page size passed as a variable to the resolver's own refusal", async () => {
+    const refused = await postJson(t, { query: 'query($n: Int) { tenants(first: $n) { nodes { id } } }', variables: { n: 100_000 } }, bearer(token));
+    expect(refused.json.errors.map((e: { extensions: { reason: string } }) => e.extensions.reason)).toEqual(['validation_failed']);
+  });
+
   it('refuses a body over 100 KB with HTTP 413, whether its length is declared or streamed', async () => {
     const query = `{ me { id } } # ${'x'.repeat(MAX_BODY_BYTES)}`;
     const declared = await postJson(t, { query }, { ...bearer(token), 'x-correlation-id': 'hostile-body-declared' });

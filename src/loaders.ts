@@ -22,8 +22,8 @@ import {
   type ViewerSnapshot,
 } from './modules/users/user-repository.js';
 import { decodeCursor, pageSize, parsePosition, toPage, type Page } from './pagination.js';
-import type { PlatformRole, TenantRole } from './policy/roles.js';
-import type { ViewerBindings } from './policy/visibility.js';
+import type { PlatformRole } from './policy/roles.js';
+import { viewerBindings, type ViewerBindings } from './policy/visibility.js';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { SQL } from 'drizzle-orm';
 
@@ -142,10 +142,7 @@ export function createLoaders(db: Executor, actorUserId: string | null) {
     tenantProjects: connectionLoader<ProjectRow>(db, projects, projects.tenantId, 'tenantId', undefined),
     /** The actor's own bindings, for visibility decisions on reads. */
     viewer: (): Promise<ViewerBindings> => {
-      viewer ??= actorSnapshot().then((own) => ({
-        platformRoles: (own?.platformRoles ?? []) as PlatformRole[],
-        tenantRoles: new Map((own?.tenantMemberships ?? []).filter((m) => m.status === 'active').map((m) => [m.tenantId, m.role as TenantRole])),
-      }));
+      viewer ??= actorSnapshot().then((own) => viewerBindings(own?.platformRoles ?? [], own?.tenantMemberships ?? []));
       return viewer;
     },
   };

@@ -9,7 +9,7 @@ import { gatewayError } from '../errors/index.js';
 import type { Decision, PolicyInput, ScopeCheck, TargetBindings } from '../policy/decision.js';
 import { answeringRefusal, decide } from '../policy/engine.js';
 import type { PlatformRole, TenantRole } from '../policy/roles.js';
-import { checkScope } from '../policy/visibility.js';
+import { checkScope, viewerBindings } from '../policy/visibility.js';
 import {
   countActivePlatformAdmins,
   countActiveTenantOwners,
@@ -89,10 +89,9 @@ async function load(tx: Executor, ctx: AuthorizeContext, request: AuthzRequest, 
   const tenant = tenantRows.find((t) => t.id === request.tenantId) ?? null;
   const fromTenant = tenantRows.find((t) => t.id === request.fromTenantId) ?? null;
 
-  const actorPlatformRoles = bindings.platformRoles.get(ctx.actorUserId) ?? [];
-  const actorTenantRoles = new Map((bindings.tenantMemberships.get(ctx.actorUserId) ?? []).map((m) => [m.tenantId, m.role]));
+  const viewer = viewerBindings(bindings.platformRoles.get(ctx.actorUserId) ?? [], bindings.tenantMemberships.get(ctx.actorUserId) ?? []);
   const scopeCheck = checkScope({
-    viewer: { platformRoles: actorPlatformRoles, tenantRoles: actorTenantRoles },
+    viewer,
     tenantId: request.tenantId,
     tenantExists: tenant !== null,
     projectId: request.projectId,
@@ -131,8 +130,8 @@ async function load(tx: Executor, ctx: AuthorizeContext, request: AuthzRequest, 
       scopeCheck: scopeCheckOf(item.userId),
       actor: {
         userId: ctx.actorUserId,
-        platformRoles: actorPlatformRoles as PlatformRole[],
-        tenantRole: request.tenantId === null ? null : actorTenantRoles.get(request.tenantId) ?? null,
+        platformRoles: viewer.platformRoles as PlatformRole[],
+        tenantRole: request.tenantId === null ? null : viewer.tenantRoles.get(request.tenantId) ?? null,
         projectRole: bindings.projectRoles.get(ctx.actorUserId) ?? null,
       },
       target: item.userId === null ? null : targetOf(item.userId),

@@ -9,6 +9,14 @@ export interface ViewerBindings {
   tenantRoles: ReadonlyMap<string, TenantRole>;
 }
 
+/** A viewer from its bindings as read; memberships without a status are active ones. */
+export function viewerBindings(platformRoles: readonly string[], memberships: readonly { tenantId: string; role: string; status?: string }[]): ViewerBindings {
+  return {
+    platformRoles: platformRoles as PlatformRole[],
+    tenantRoles: new Map(memberships.filter((m) => m.status === undefined || m.status === 'active').map((m) => [m.tenantId, m.role as TenantRole])),
+  };
+}
+
 /** platform_admin and platform_auditor read everything. */
 export function isPlatformViewer(viewer: { platformRoles: readonly PlatformRole[] }): boolean {
   return viewer.platformRoles.length > 0;

@@ -74,17 +74,17 @@ async function load(tx: Executor, ctx: AuthorizeContext, request: AuthzRequest, 
     // Platform-level changes take the settings row exclusively: this serialises every platform-role
     // change and freeze against all other mutations, which share it (last platform_admin race,
     // grant racing the revocation of the granter's platform role).
-    readSettings(tx, lock(request.scope === 'platform' ? 'update' : 'share')),
+    () => readSettings(tx, lock(request.scope === 'platform' ? 'update' : 'share')),
     // The tenant row lock serialises every membership change inside a tenant: last-owner write
     // skew, grant racing the revocation of the granter's tenant role, revoke cascade vs project bind.
-    readTenants(tx, tenantIds, lock('update')),
+    () => readTenants(tx, tenantIds, lock('update')),
     // No lock: a project never changes tenant.
-    request.projectId === null ? null : readProject(tx, request.projectId),
+    () => (request.projectId === null ? null : readProject(tx, request.projectId)),
     // The target user row lock serialises binds of one user into different tenants (strict tenancy race).
-    readUsers(tx, targetIds, lock('update')),
-    readBindings(tx, [...new Set([ctx.actorUserId, ...targetIds])], request.projectId),
+    () => readUsers(tx, targetIds, lock('update')),
+    () => readBindings(tx, [...new Set([ctx.actorUserId, ...targetIds])], request.projectId),
     // The change's audit rows extend this chain: locked now, the append needs no round trip of its own.
-    locking && request.tenantId !== null ? lockExistingChainHead(tx, chainOf(request.tenantId)) : null,
+    () => (locking && request.tenantId !== null ? lockExistingChainHead(tx, chainOf(request.tenantId)) : null),
   ]);
   const tenant = tenantRows.find((t) => t.id === request.tenantId) ?? null;
   const fromTenant = tenantRows.find((t) => t.id === request.fromTenantId) ?? null;

@@ -91,7 +91,7 @@ export async function lockExistingChainHead(tx: Executor, chain: string): Promis
  */
 export async function lockChainHeads(tx: Executor, chains: Iterable<string>): Promise<LockedChainHeads> {
   const sorted = [...new Set(chains)].sort();
-  const found = await inOrder(sorted.map((chain) => lockHeadStatement(tx, { chain })));
+  const found = await inOrder(sorted.map((chain) => () => lockHeadStatement(tx, { chain })));
   const heads: LockedChainHeads = new Map();
   for (const [index, chain] of sorted.entries()) {
     // Created before the chain's first row only: on every other append the head exists.
@@ -150,7 +150,7 @@ export async function appendAuditRows(tx: Executor, origin: AuditOrigin, entries
   }
   // Sent together (one round trip): the new heads are known already, and the transaction commits
   // both or neither.
-  await inOrder([insertAuditRows(tx, rows), ...[...advanced.values()].map((head) => updateHeadStatement(tx, head))]);
+  await inOrder([() => insertAuditRows(tx, rows), ...[...advanced.values()].map((head) => () => updateHeadStatement(tx, head))]);
 }
 
 export interface AuditFilter {

@@ -79,18 +79,19 @@ export async function bindProjectMemberships(grant: AuthzGrant) {
   // The audit rows are known before the write (the previous rows were read with the decision, the
   // new ones are active with the role asked for): both go in one round trip.
   const [written] = await inOrder([
-    upsertProjectMemberships(grant.tx, tenantId, projectId, toWrite),
-    recordAudit(
-      grant,
-      toWrite.map((b) => ({
-        action: 'project_membership.bind',
-        targetUserId: b.userId,
-        tenantId,
-        projectId,
-        before: bindingImage(previous.get(b.userId) ?? null),
-        after: bindingImage({ role: b.role, status: 'active' }),
-      })),
-    ),
+    () => upsertProjectMemberships(grant.tx, tenantId, projectId, toWrite),
+    () =>
+      recordAudit(
+        grant,
+        toWrite.map((b) => ({
+          action: 'project_membership.bind',
+          targetUserId: b.userId,
+          tenantId,
+          projectId,
+          before: bindingImage(previous.get(b.userId) ?? null),
+          after: bindingImage({ role: b.role, status: 'active' }),
+        })),
+      ),
   ]);
   const byUser = new Map([...previous, ...written.map((r) => [r.userId, r] as const)]);
   return { memberships: bindings.map((b) => byUser.get(b.userId)!), changedCount: written.length };

@@ -19,7 +19,7 @@ export function isConnectionLost(error: unknown): boolean {
 }
 
 /** A lost connection, or a reconnect that timed out: the pool may hold a broken connection object (see recycling-client.ts). */
-function poolMayBeBroken(error: unknown): boolean {
+export function poolMayBeBroken(error: unknown): boolean {
   return isConnectionLost(error) || hasCode(error, (code) => code === 'CONNECT_TIMEOUT');
 }
 

@@ -1,5 +1,5 @@
 import type { Sql } from 'postgres';
-import { isConnectionLost } from './connection-loss.js';
+import { poolMayBeBroken } from './connection-loss.js';
 
 /** Recycling at most this often bounds the pools alive at once (each retired one drains for a few seconds). */
 const MIN_RECYCLE_INTERVAL_MS = 1_000;
@@ -20,7 +20,6 @@ export class RecyclingClient {
   readonly client: Sql;
   private current: Sql;
   private lastRecycle = 0;
-  private deferred: NodeJS.Timeout | null = null;
   private ended = false;
   private readonly retiring = new Set<Promise<void>>();
 
@@ -36,35 +35,62 @@ export class RecyclingClient {
   }
 
   /**
-   * Statements outside transactions (reads) tell of a lost connection too: a server restart or a
-   * network cut kills every pooled connection, and each would otherwise fail one more request.
+   * Statements outside transactions go through here. A lost connection (or a reconnect that timed
+   * out, see above) replaces the pool: a server restart or a network cut kills every pooled
+   * connection, and each would otherwise fail one more request. A SELECT that met one is run once
+   * more, on the pool now current: it changed nothing, and a pooled connection killed while idle
+   * only tells so to the next statement sent on it.
    */
   private readonly observedUnsafe = (...args: Parameters<Sql['unsafe']>) => {
-    const query = this.current.unsafe(...args);
-    // A side branch: the caller's own await still gets the error.
-    query.then(undefined, (error: unknown) => {
-      if (isConnectionLost(error)) this.recycle();
-    });
-    return query;
+    const [text] = args;
+    const retryable = typeof text === 'string' && /^\s*select\b/i.test(text);
+    let values = false;
+    const run = (pool: Sql) => {
+      const query = pool.unsafe(...args);
+      return values ? query.values() : query;
+    };
+    let result: Promise<unknown> | null = null;
+    const start = (): Promise<unknown> =>
+      (result ??= (async () => {
+        const pool = this.current;
+        try {
+          return await run(pool);
+        } catch (error) {
+          if (!poolMayBeBroken(error)) throw error;
+          this.recycle(pool);
+          if (!retryable || this.ended) throw error;
+          return run(this.current);
+        }
+      })());
+    // What Drizzle uses of a postgres.js query: `.values()`, then awaiting it.
+    const pending = {
+      values() {
+        values = true;
+        return pending;
+      },
+      then<A, B>(onFulfilled?: ((value: unknown) => A | PromiseLike<A>) | null, onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null) {
+        return start().then(onFulfilled, onRejected);
+      },
+      catch<B>(onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null) {
+        return start().catch(onRejected);
+      },
+      finally(onFinally?: (() => void) | null) {
+        return start().finally(onFinally);
+      },
+    };
+    return pending as unknown as ReturnType<Sql['unsafe']>;
   };
 
   /**
-   * Replaces the pool; transactions already running finish on the old one. Rate-limited: trouble
-   * within the interval after a recycle replaces the pool once more when the interval ends, since
-   * the pool that came in may have been hit by the same fault.
+   * Replaces the pool (rate-limited); transactions already running finish on the old one. Trouble
+   * met on a pool already retired (`from`) changes nothing.
    */
-  recycle(): boolean {
+  recycle(from?: Sql): boolean {
     // After end(), a query fails with CONNECTION_ENDED, which reads as a lost connection: opening
     // a fresh pool then would bring a closed database back to life (and leak its connections).
-    if (this.ended) return false;
+    if (this.ended || (from !== undefined && from !== this.current)) return false;
     const now = Date.now();
-    if (now - this.lastRecycle < MIN_RECYCLE_INTERVAL_MS) {
-      this.deferred ??= setTimeout(() => {
-        this.deferred = null;
-        this.recycle();
-      }, this.lastRecycle + MIN_RECYCLE_INTERVAL_MS - now).unref();
-      return false;
-    }
+    if (now - this.lastRecycle < MIN_RECYCLE_INTERVAL_MS) return false;
     this.lastRecycle = now;
     const retired = this.current;
     this.current = this.open();
@@ -76,7 +102,6 @@ export class RecyclingClient {
 
   async end(): Promise<void> {
     this.ended = true;
-    if (this.deferred !== null) clearTimeout(this.deferred);
     await Promise.all([this.current.end({ timeout: RETIRED_DRAIN_SECONDS }), ...this.retiring]);
   }
 }

@@ -31,7 +31,7 @@ export type ChainHead = {
 /** The heads of the chains an append will extend, locked; from lockChainHeads. */
 export type LockedChainHeads = Map<string, ChainHead>;
 
-const lockHeadStatement = compiled<{ chain: string }, ChainHead[]>('audit_chain_head_update', (db) =>
+const lockHeadStatement = compiled<{ chain: string }, ChainHead[]>('audit_chain_head_lock', (db) =>
   db.select().from(auditChainHeads).where(eq(auditChainHeads.chain, placeholder('chain'))).for('update'),
 );
 
@@ -87,9 +87,10 @@ export async function lockExistingChainHead(tx: Executor, chain: string): Promis
 /**
  * Locks the head rows of the chains, in chain order, so that two writers to one chain cannot both
  * extend the same predecessor (a forked chain) and two writers to the same chains cannot deadlock.
- * A service sends it with its own writes (one round trip) and hands the heads to appendAuditRows.
+ * (The head of the request's own tenant is usually locked already, with the decision's rows: a
+ * tenant's chain is only ever extended under its tenant's row lock, so that order cannot deadlock.)
  */
-export async function lockChainHeads(tx: Executor, chains: Iterable<string>): Promise<LockedChainHeads> {
+async function lockChainHeads(tx: Executor, chains: Iterable<string>): Promise<LockedChainHeads> {
   const sorted = [...new Set(chains)].sort();
   const found = await inOrder(sorted.map((chain) => () => lockHeadStatement(tx, { chain })));
   const heads: LockedChainHeads = new Map();

@@ -11,11 +11,30 @@ function costedPageSize(value: unknown): number {
   return typeof value === 'number' && Number.isInteger(value) && value >= 1 ? Math.min(value, MAX_PAGE_SIZE) : 1;
 }
 
+// Apollo hands every request of one query text the same parsed document: whether it has a page
+// size given by a variable is worked out once per document, not per request.
+const takesVariablePageSizes = new WeakMap<DocumentNode, boolean>();
+
+function hasVariablePageSize(document: DocumentNode): boolean {
+  let found = takesVariablePageSizes.get(document);
+  if (found === undefined) {
+    found = false;
+    visit(document, {
+      Argument(node) {
+        if (PAGE_ARGUMENTS.has(node.name.value) && node.value.kind === Kind.VARIABLE) found = true;
+      },
+    });
+    takesVariablePageSizes.set(document, found);
+  }
+  return found;
+}
+
 /**
  * The document with every `first`/`last` given by a variable replaced by the page size it asks
  * for, or null when no page size comes from a variable.
  */
 export function withPageSizesInlined(document: DocumentNode, variables: Record<string, unknown>): DocumentNode | null {
+  if (!hasVariablePageSize(document)) return null;
   const defaults = new Map<string, ValueNode | undefined>();
   for (const definition of document.definitions) {
     if (definition.kind !== Kind.OPERATION_DEFINITION) continue;

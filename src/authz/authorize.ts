@@ -62,8 +62,9 @@ function tenantRoleIn(bindings: UserBindings, userId: string, tenantId: string |
 
 /**
  * Reads (and, for a real mutation, locks) every row the decision depends on, in one fixed order
- * (settings, tenants by id, target users by id) so that concurrent mutations cannot deadlock, and
- * builds the policy engine's input for each item of the request.
+ * (settings, tenants by id, target users by id, then the tenant's audit chain head) so that
+ * concurrent mutations cannot deadlock, and builds the policy engine's input for each item of the
+ * request.
  */
 async function load(tx: Executor, ctx: AuthorizeContext, request: AuthzRequest, config: Config, locking: boolean): Promise<Loaded> {
   const lock = (mode: LockMode): LockMode => (locking ? mode : 'none');

@@ -13,6 +13,7 @@ import {
   type ProjectRow,
   type TenantRow,
 } from '../db/schema.js';
+import { inOrder } from '../db/pipeline.js';
 import { compiled, inUuids, placeholder, uuidList } from '../db/statement.js';
 import type { PlatformRole, ProjectRole, TenantRole } from '../policy/roles.js';
 
@@ -106,10 +107,10 @@ export async function readBindings(tx: Executor, userIds: string[], projectId: s
   const result: UserBindings = { platformRoles: new Map(), tenantMemberships: new Map(), projectRoles: new Map(), projectRows: new Map() };
   if (userIds.length === 0) return result;
   const list = uuidList(userIds);
-  const [platformRows, tenantRows, projectRows] = await Promise.all([
-    platformRolesStatement(tx, { users: list }),
-    tenantRolesStatement(tx, { users: list }),
-    projectId === null ? Promise.resolve([]) : projectRowsStatement(tx, { users: list, project: projectId }),
+  const [platformRows, tenantRows, projectRows] = await inOrder([
+    () => platformRolesStatement(tx, { users: list }),
+    () => tenantRolesStatement(tx, { users: list }),
+    () => (projectId === null ? [] : projectRowsStatement(tx, { users: list, project: projectId })),
   ]);
   for (const row of platformRows) {
     const list = result.platformRoles.get(row.userId) ?? [];

@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
-import { GraphQLError, Kind, validate, visit, type DocumentNode, type GraphQLSchema, type ValueNode } from 'graphql';
+import { GraphQLError, Kind, validate, visit, type ArgumentNode, type DocumentNode, type GraphQLSchema, type ValueNode, type VariableNode } from 'graphql';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../pagination.js';
 
 const PAGE_ARGUMENTS = new Set(['first', 'last']);
@@ -9,6 +9,11 @@ const PAGE_ARGUMENTS = new Set(['first', 'last']);
 function costedPageSize(value: unknown): number {
   if (value === null || value === undefined) return DEFAULT_PAGE_SIZE;
   return typeof value === 'number' && Number.isInteger(value) && value >= 1 ? Math.min(value, MAX_PAGE_SIZE) : 1;
+}
+
+/** `first: $n` or `last: $n`. */
+function isVariablePageSize(node: ArgumentNode): node is ArgumentNode & { value: VariableNode } {
+  return PAGE_ARGUMENTS.has(node.name.value) && node.value.kind === Kind.VARIABLE;
 }
 
 // Apollo hands every request of one query text the same parsed document: whether it has a page
@@ -21,7 +26,7 @@ function hasVariablePageSize(document: DocumentNode): boolean {
     found = false;
     visit(document, {
       Argument(node) {
-        if (PAGE_ARGUMENTS.has(node.name.value) && node.value.kind === Kind.VARIABLE) found = true;
+        if (isVariablePageSize(node)) found = true;
       },
     });
     takesVariablePageSizes.set(document, found);
@@ -40,18 +45,15 @@ export function withPageSizesInlined(document: DocumentNode, variables: Record<s
     if (definition.kind !== Kind.OPERATION_DEFINITION) continue;
     for (const variable of definition.variableDefinitions ?? []) defaults.set(variable.variable.name.value, variable.defaultValue);
   }
-  let inlined = false;
-  const result = visit(document, {
+  return visit(document, {
     Argument(node) {
-      if (!PAGE_ARGUMENTS.has(node.name.value) || node.value.kind !== Kind.VARIABLE) return undefined;
+      if (!isVariablePageSize(node)) return undefined;
       const name = node.value.name.value;
       const fallback = defaults.get(name);
       const value = name in variables ? variables[name] : fallback?.kind === Kind.INT ? Number(fallback.value) : undefined;
-      inlined = true;
       return { ...node, value: { kind: Kind.INT, value: String(costedPageSize(value)) } };
     },
   });
-  return inlined ? result : null;
 }
 
 /**

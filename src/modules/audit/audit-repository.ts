@@ -109,7 +109,7 @@ async function createChainHead(tx: Executor, chain: string): Promise<ChainHead> 
 }
 
 /** The chains the entries go to. */
-export function chainsOf(entries: readonly { tenantId: string | null }[]): string[] {
+function chainsOf(entries: readonly { tenantId: string | null }[]): string[] {
   return entries.map((entry) => chainOf(entry.tenantId));
 }
 

@@ -4,7 +4,7 @@
  * all go to the gateway, and nothing leaves 127.0.0.1.
  */
 import type { Browser } from 'playwright-core';
-import { launchChromium, RUN_BROWSER_TESTS } from '../support/chromium.js';
+import { launchChromium, responseJson, RUN_BROWSER_TESTS, runInGraphiql } from '../support/chromium.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, uid, type TestGateway } from '../support/gateway.js';
 
@@ -51,29 +51,15 @@ describe.skipIf(!RUN_BROWSER_TESTS)('GraphiQL on the real gateway', () => {
       if (msg.type() === 'error') problems.push(`console: ${msg.text()}`);
     });
 
-    await page.goto(`${t.url}/graphql`);
-    const queryEditor = page.locator('.graphiql-query-editor .CodeMirror');
-    await queryEditor.waitFor({ timeout: 20_000 }).catch((cause: unknown) => {
-      throw new Error(`GraphiQL did not render:\n${problems.join('\n')}`, { cause });
+    const response = await runInGraphiql(page, {
+      url: `${t.url}/graphql`,
+      query: '{ me { id } }',
+      headers: JSON.stringify({ Authorization: `Bearer ${token}` }),
+      renderTimeoutMs: 20_000,
+      problems,
     });
-
-    // insertText, as a paste: CodeMirror's bracket auto-closing would mangle typed JSON.
-    await queryEditor.click();
-    await page.keyboard.press('ControlOrMeta+A');
-    await page.keyboard.insertText('{ me { id } }');
-
-    const headersEditor = page.locator('section.graphiql-editor-tool[aria-label="Headers"] .CodeMirror:visible');
-    await headersEditor.click();
-    await page.keyboard.press('ControlOrMeta+A');
-    await page.keyboard.insertText(JSON.stringify({ Authorization: `Bearer ${token}` }));
-
-    await page.locator('.graphiql-execute-button').click();
-    const response = page.locator('.graphiql-response');
     await expect.poll(() => response.innerText(), { timeout: 20_000 }).toContain(userId);
-
-    // CodeMirror renders spaces as U+00A0; normalise before parsing the response JSON.
-    const text = (await response.innerText()).replace(/\u00a0/g, ' ').replace(/\u200b/g, '');
-    expect(JSON.parse(text)).toEqual({ data: { me: { id: userId } } });
+    expect(await responseJson(response)).toEqual({ data: { me: { id: userId } } });
     // The query went with the pasted token.
     expect(answers.find((a) => a.query === '{ me { id } }')).toMatchObject({ authorization: `Bearer ${token}`, status: 200 });
     // The introspection GraphiQL runs on load, before any token, was answered: the docs and
@@ -93,20 +79,14 @@ describe.skipIf(!RUN_BROWSER_TESTS)('GraphiQL on the real gateway', () => {
     const context = await browser.newContext();
     await context.route('**/*', (route) => (new URL(route.request().url()).hostname === '127.0.0.1' ? route.continue() : route.abort()));
     const page = await context.newPage();
-    await page.goto(`${t.url}/graphql`);
-    const queryEditor = page.locator('.graphiql-query-editor .CodeMirror');
-    await queryEditor.waitFor({ timeout: 20_000 });
-    await queryEditor.click();
-    await page.keyboard.press('ControlOrMeta+A');
-    await page.keyboard.insertText('{ me { id } }');
-    const headersEditor = page.locator('section.graphiql-editor-tool[aria-label="Headers"] .CodeMirror:visible');
-    await headersEditor.click();
-    await page.keyboard.press('ControlOrMeta+A');
-    await page.keyboard.insertText('{"Authorization": "Bearer not-a-real-token"}');
-    await page.locator('.graphiql-execute-button').click();
-    const response = page.locator('.graphiql-response');
+    const response = await runInGraphiql(page, {
+      url: `${t.url}/graphql`,
+      query: '{ me { id } }',
+      headers: '{"Authorization": "Bearer not-a-real-token"}',
+      renderTimeoutMs: 20_000,
+    });
     await expect.poll(() => response.innerText(), { timeout: 20_000 }).toContain('invalid_token');
-    const body = JSON.parse((await response.innerText()).replace(/\u00a0/g, ' ').replace(/\u200b/g, ''));
+    const body = await responseJson(response);
     expect(body.errors[0].extensions).toMatchObject({ code: 'unauthenticated', reason: 'invalid_token', retryable: false });
     expect(body.data).toBeUndefined();
     await context.close();

@@ -8,7 +8,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { buildSchema, graphql } from 'graphql';
 import type { Browser } from 'playwright-core';
-import { launchChromium, RUN_BROWSER_TESTS } from '../support/chromium.js';
+import { launchChromium, responseJson, RUN_BROWSER_TESTS, runInGraphiql } from '../support/chromium.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   GRAPHIQL_ASSET_BASE,
@@ -94,30 +94,15 @@ describe.skipIf(!RUN_BROWSER_TESTS)('GraphiQL in a real browser', () => {
       if (msg.type() === 'error') problems.push(`console: ${msg.text()}`);
     });
 
-    await page.goto(`${baseUrl}/graphql`);
-    const queryEditor = page.locator('.graphiql-query-editor .CodeMirror');
-    await queryEditor.waitFor({ timeout: 15_000 }).catch((cause: unknown) => {
-      throw new Error(`GraphiQL did not render:\n${problems.join('\n')}`, { cause });
+    const response = await runInGraphiql(page, {
+      url: `${baseUrl}/graphql`,
+      query: '{ me { id } }',
+      headers: '{"Authorization": "Bearer test-token"}',
+      renderTimeoutMs: 15_000,
+      problems,
     });
-
-    // Type into the editors the way a user pastes text (insertText bypasses
-    // CodeMirror's bracket auto-closing, which would mangle typed JSON).
-    await queryEditor.click();
-    await page.keyboard.press('ControlOrMeta+A');
-    await page.keyboard.insertText('{ me { id } }');
-
-    const headersEditor = page.locator('section.graphiql-editor-tool[aria-label="Headers"] .CodeMirror:visible');
-    await headersEditor.click();
-    await page.keyboard.press('ControlOrMeta+A');
-    await page.keyboard.insertText('{"Authorization": "Bearer test-token"}');
-
-    await page.locator('.graphiql-execute-button').click();
-    const response = page.locator('.graphiql-response');
     await expect.poll(() => response.innerText(), { timeout: 20_000 }).toContain('Bearer test-token');
-
-    // CodeMirror renders spaces as U+00A0; normalise before parsing the response JSON.
-    const text = (await response.innerText()).replace(/\u00a0/g, ' ').replace(/\u200b/g, '');
-    expect(JSON.parse(text)).toEqual({ data: { me: { id: 'Bearer test-token' } } });
+    expect(await responseJson(response)).toEqual({ data: { me: { id: 'Bearer test-token' } } });
     expect(authSeen).toContain('Bearer test-token');
     expect(external).toEqual([]);
     expect(problems).toEqual([]);

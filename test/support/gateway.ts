@@ -56,19 +56,24 @@ export function uid(prefix = 't'): string {
  * Starts a real gateway over HTTP on a fresh database: an in-memory PGlite, or (DATABASE_URL set)
  * a scratch database on the real server, dropped on close.
  */
-export async function startTestGateway(options: StartOptions = {}): Promise<TestGateway> {
-  const scratch = REAL_DB && options.databaseUrl === undefined ? await createScratchDatabase() : null;
-  const databaseUrl = options.databaseUrl ?? scratch?.url ?? null;
-  const logs: Record<string, any>[] = [];
-  const config = loadConfig({
+/** The configuration every test gateway starts from: test secret, any port, root admin, in-memory PGlite unless a URL is given. */
+export function testConfig(databaseUrl: string, env: Record<string, string> = {}) {
+  return loadConfig({
     IAM_JWT_SECRET: TEST_SECRET,
     PORT: '0',
     IAM_DATA_DIR: 'memory://',
     IAM_BOOTSTRAP_PLATFORM_ADMINS: ROOT_ADMIN,
     LOG_LEVEL: 'info',
-    DATABASE_URL: databaseUrl ?? '',
-    ...options.env,
+    DATABASE_URL: databaseUrl,
+    ...env,
   });
+}
+
+export async function startTestGateway(options: StartOptions = {}): Promise<TestGateway> {
+  const scratch = REAL_DB && options.databaseUrl === undefined ? await createScratchDatabase() : null;
+  const databaseUrl = options.databaseUrl ?? scratch?.url ?? null;
+  const logs: Record<string, any>[] = [];
+  const config = testConfig(databaseUrl ?? '', options.env);
   const gateway = await startGateway(config, {
     migrateRetryMs: 200,
     tracerProvider: options.tracerProvider,

@@ -7,10 +7,9 @@ import postgres from 'postgres';
 import { expect } from 'vitest';
 import { startGateway, type Gateway } from '../../../src/app.js';
 import { mintDevToken } from '../../../src/auth/dev-token.js';
-import { loadConfig } from '../../../src/config.js';
 import type { Database } from '../../../src/db/client.js';
 import { REASONS_BY_CODE, type ErrorCode } from '../../../src/errors/codes.js';
-import { ROOT_ADMIN, TEST_SECRET, type TestGateway } from '../../support/gateway.js';
+import { TEST_SECRET, testConfig, type TestGateway } from '../../support/gateway.js';
 
 /** Longer than any bounded wait inside the gateway (lock/statement timeouts, connect timeout); a request still running then hangs. */
 export const REQUEST_DEADLINE_MS = 20_000;
@@ -244,15 +243,7 @@ export interface LooseGateway {
  */
 export async function startLooseGateway(databaseUrl: string, env: Record<string, string> = {}): Promise<LooseGateway> {
   const logs: Record<string, any>[] = [];
-  const config = loadConfig({
-    IAM_JWT_SECRET: TEST_SECRET,
-    PORT: '0',
-    IAM_DATA_DIR: 'memory://',
-    IAM_BOOTSTRAP_PLATFORM_ADMINS: ROOT_ADMIN,
-    LOG_LEVEL: 'info',
-    DATABASE_URL: databaseUrl,
-    ...env,
-  });
+  const config = testConfig(databaseUrl, env);
   const gateway = await startGateway(config, {
     migrateRetryMs: 200,
     logDestination: { write: (line: string) => void logs.push(JSON.parse(line)) },
